@@ -1,0 +1,21 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MedicalExaminer.Contracts;
+
+/// <summary>
+/// Source-generated serialization for every message type: camelCase names, nulls omitted,
+/// unknown members rejected so a misspelt field is an error, not a silently ignored value.
+/// </summary>
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    AllowDuplicateProperties = false,
+    MaxDepth = 16)]
+[JsonSerializable(typeof(DeathNotification))]
+[JsonSerializable(typeof(CaseEvent))]
+[JsonSerializable(typeof(TriageDecision))]
+[JsonSerializable(typeof(IReadOnlyList<ValidationError>))]
+[JsonSerializable(typeof(ValidationError[]))]
+public sealed partial class ContractsJsonContext : JsonSerializerContext;
