@@ -1,0 +1,108 @@
+using Dapper;
+using MedicalExaminer.IntakeWorker;
+using MedicalExaminer.Kafka;
+using MedicalExaminer.ServiceDefaults;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+
+namespace MedicalExaminer.DevHost;
+
+/// <summary>
+/// Runs the whole system in one process for development: infrastructure first, then every
+/// service on its own port, then the demo publisher. Ctrl+C stops everything and removes the
+/// throwaway database.
+/// </summary>
+public static class DevHostApp
+{
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = builder.Configuration.GetSection(DevHostOptions.Section).Get<DevHostOptions>() ?? new DevHostOptions();
+        using var loggerFactory = LoggerFactory.Create(logging => logging.AddSimpleConsole(o => o.SingleLine = true));
+        var logger = loggerFactory.CreateLogger("DevHost");
+
+        using var startup = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            startup.Cancel();
+        };
+
+        await using var infrastructure = await DevInfrastructure.StartAsync(builder.Configuration, options, logger, startup.Token);
+        var shared = new Dictionary<string, string?>
+        {
+            ["Kafka:BootstrapServers"] = infrastructure.BootstrapServers,
+            ["Postgres:ConnectionString"] = infrastructure.ConnectionString,
+        };
+
+        builder.Configuration.AddInMemoryCollection(shared);
+        builder.AddServiceDefaults("dev-host");
+        builder.Services.AddOptions<DevHostOptions>().Bind(builder.Configuration.GetSection(DevHostOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddKafkaProducer(builder.Configuration);
+        builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(infrastructure.ConnectionString));
+        builder.Services.AddHostedService<DemoPublisher>();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        app.MapGet("/", CaseCountsAsync);
+
+        var intakeWorker = IntakeWorkerExtensions.BuildIntakeWorker(
+            [],
+            worker =>
+            {
+                worker.Configuration.AddInMemoryCollection(shared);
+                worker.WebHost.UseUrls($"http://127.0.0.1:{options.IntakeWorkerPort}");
+            });
+
+        await intakeWorker.StartAsync(startup.Token);
+        await app.StartAsync(startup.Token);
+        PrintBanner(app, infrastructure, options);
+
+        await app.WaitForShutdownAsync();
+        await intakeWorker.StopAsync();
+        await intakeWorker.DisposeAsync();
+        await app.DisposeAsync();
+        return 0;
+    }
+
+    private static void PrintBanner(WebApplication app, DevInfrastructure infrastructure, DevHostOptions options)
+    {
+        var devHostUrl = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080";
+        var rate = app.Services.GetRequiredService<IOptions<DevHostOptions>>().Value.DemoNotificationsPerSecond;
+        Console.WriteLine($"""
+
+            ==================================================================================
+             Medical Examiner pipeline — development host
+             Kafka bootstrap servers : {infrastructure.BootstrapServers}{(infrastructure.EmbeddedKafka ? "  (embedded mock cluster, 3 brokers)" : "")}
+             Postgres                : {infrastructure.ConnectionString}{(infrastructure.LocalPostgres ? "  (throwaway local cluster)" : "")}
+             Case counts (JSON)      : {devHostUrl}/
+             Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
+             Demo publisher          : {rate} synthetic notifications per second
+             Watch cases arrive      : psql "{infrastructure.ConnectionString}" -c "select queue, count(*) from casework.cases group by 1"
+             Ctrl+C stops everything.
+            ==================================================================================
+
+            """);
+    }
+
+    private const string CountsSql = """
+        SELECT coalesce(office_id, '(unrouted)') AS office, queue, count(*)::int AS cases
+        FROM casework.cases GROUP BY 1, 2 ORDER BY 1, 2
+        """;
+
+    private static async Task<IResult> CaseCountsAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var rows = (await connection.QueryAsync<QueueCount>(new CommandDefinition(CountsSql, cancellationToken: cancellationToken))).ToList();
+        return Results.Ok(new { total = rows.Sum(r => r.Cases), queues = rows });
+    }
+
+    private sealed record QueueCount(string Office, string Queue, int Cases);
+}

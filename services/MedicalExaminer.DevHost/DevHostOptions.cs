@@ -1,0 +1,23 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MedicalExaminer.DevHost;
+
+/// <summary>Settings of the development host (section <c>DevHost</c>).</summary>
+public sealed class DevHostOptions
+{
+    public const string Section = "DevHost";
+
+    /// <summary>Partitions of each topic on the embedded Kafka cluster.</summary>
+    [Range(1, 64)]
+    public int Partitions { get; set; } = 6;
+
+    /// <summary>Synthetic notifications per second from the demo publisher; 0 turns it off.</summary>
+    [Range(0, 10_000)]
+    public double DemoNotificationsPerSecond { get; set; } = 5;
+
+    public int DemoSeed { get; set; } = 2024;
+
+    /// <summary>Port of the intake worker's health endpoints.</summary>
+    [Range(1, 65535)]
+    public int IntakeWorkerPort { get; set; } = 8081;
+}

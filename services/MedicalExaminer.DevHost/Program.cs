@@ -1,0 +1,3 @@
+using MedicalExaminer.DevHost;
+
+return await DevHostApp.RunAsync(args);

@@ -1,0 +1,3 @@
+using MedicalExaminer.IntakeWorker;
+
+await IntakeWorkerExtensions.BuildIntakeWorker(args).RunAsync();
