@@ -19,20 +19,16 @@ if [ "$build_status" -ne 0 ]; then
   exit 1
 fi
 
-dotnet test MedicalExaminer.sln -c Release --no-build -nologo \
-  --logger "console;verbosity=normal" --results-directory "$results_dir" 2>&1 | tee "$log"
+# Microsoft.Testing.Platform (xunit.v3): one run over the solution, test projects in parallel.
+dotnet test --solution MedicalExaminer.sln -c Release --no-build \
+  --results-directory "$results_dir" --report-trx 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
-# One VSTest summary line per test project: "Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12, ..."
-sum() { grep -E "^\s*(Passed|Failed)!\s+-" "$log" | grep -oE "$1:\s+[0-9]+" | awk '{s+=$2} END {print s+0}'; }
-passed=$(sum Passed); failed=$(sum Failed); skipped=$(sum Skipped)
-projects=$(find tests -name '*.Tests.csproj' | wc -l)
-summaries=$(grep -cE "^\s*(Passed|Failed)!\s+-" "$log" || true)
-if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi       # a crashed test host still fails the run
-if [ "$summaries" -lt "$projects" ]; then
-  echo "Only $summaries of $projects test projects reported a summary." >&2
-  [ "$failed" -eq 0 ] && failed=1
-fi
+# The run ends with "Test run summary: ..." then "total: N", "failed: N", "succeeded: N", "skipped: N".
+field() { sed -n '/Test run summary/,$p' "$log" | grep -oE "^\s*$1: [0-9]+" | grep -oE "[0-9]+" | tail -1; }
+passed=$(field succeeded); failed=$(field failed); skipped=$(field skipped)
+passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host or no tests still fails the run
 
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
