@@ -21,7 +21,7 @@ fi
 
 # Microsoft.Testing.Platform (xunit.v3): one run over the solution, test projects in parallel.
 dotnet test --solution MedicalExaminer.sln -c Release --no-build \
-  --results-directory "$results_dir" --report-trx 2>&1 | tee "$log"
+  --results-directory "$results_dir" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 # The run ends with "Test run summary: ..." then "total: N", "failed: N", "succeeded: N", "skipped: N".
