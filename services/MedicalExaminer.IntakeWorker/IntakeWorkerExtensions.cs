@@ -2,6 +2,7 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.IntakeWorker.Intake;
 using MedicalExaminer.IntakeWorker.Persistence;
 using MedicalExaminer.Kafka;
+using MedicalExaminer.Migrator;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +44,7 @@ public static class IntakeWorkerExtensions
 
         services.TryAddSingleton(TimeProvider.System);
         services.AddPostgres(builder.Configuration);
+        services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>("schema-version", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddSingleton<CaseIntakeWriter>();
         services.AddSingleton<OfficeDirectoryLoader>();
         services.AddSingleton<OfficeDirectoryCache>();
