@@ -1,0 +1,112 @@
+using System.Runtime.InteropServices;
+using Confluent.Kafka;
+
+namespace MedicalExaminer.Kafka.Embedded;
+
+/// <summary>
+/// librdkafka's built-in mock Kafka cluster, for development and tests only: real brokers speaking
+/// the Kafka protocol over TCP on 127.0.0.1, with consumer groups, idempotent producers, headers and
+/// fault injection. Ordinary Confluent.Kafka clients connect to <see cref="BootstrapServers"/>.
+/// It lives as long as this object, inside whichever process hosts it (dev host, test process,
+/// <c>me kafka-mock</c>), independently of the workers that connect to it.
+/// </summary>
+public sealed class MockKafkaCluster : IDisposable
+{
+    private const int ProducerType = 0;
+    private readonly nint _client;
+    private readonly nint _cluster;
+    private readonly Lock _gate = new();
+    private bool _disposed;
+
+    private MockKafkaCluster(nint client, nint cluster, int brokers)
+    {
+        _client = client;
+        _cluster = cluster;
+        BrokerCount = brokers;
+        BootstrapServers = Marshal.PtrToStringUTF8(NativeMethods.MockClusterBootstraps(cluster))
+            ?? throw new InvalidOperationException("The mock cluster reported no bootstrap servers.");
+    }
+
+    public string BootstrapServers { get; }
+
+    public int BrokerCount { get; }
+
+    public static MockKafkaCluster Start(int brokers = 3)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
+        NativeMethods.EnsureLoaded();
+
+        // The mock cluster needs a client handle to own its threads; a bare producer handle is enough.
+        var errors = new byte[512];
+        var conf = NativeMethods.ConfNew();
+        if (NativeMethods.ConfSet(conf, "log_level", "3", errors, (nuint)errors.Length) != 0)
+        {
+            NativeMethods.ConfDestroy(conf);
+            throw new InvalidOperationException("Could not configure the mock cluster's client handle.");
+        }
+
+        var client = NativeMethods.KafkaNew(ProducerType, conf, errors, (nuint)errors.Length);
+        if (client == 0)
+        {
+            NativeMethods.ConfDestroy(conf);
+            throw new InvalidOperationException($"rd_kafka_new failed: {System.Text.Encoding.UTF8.GetString(errors).TrimEnd('\0')}");
+        }
+
+        var cluster = NativeMethods.MockClusterNew(client, brokers);
+        if (cluster == 0)
+        {
+            NativeMethods.KafkaDestroy(client);
+            throw new InvalidOperationException("rd_kafka_mock_cluster_new failed.");
+        }
+
+        return new MockKafkaCluster(client, cluster, brokers);
+    }
+
+    public void CreateTopic(string topic, int partitions, int replicationFactor = 3)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        Check(NativeMethods.MockTopicCreate(_cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic with {partitions} partitions");
+    }
+
+    /// <summary>Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.</summary>
+    public void SetBrokerDown(int brokerId) => Check(NativeMethods.MockBrokerSetDown(_cluster, brokerId), $"set broker {brokerId} down");
+
+    public void SetBrokerUp(int brokerId) => Check(NativeMethods.MockBrokerSetUp(_cluster, brokerId), $"set broker {brokerId} up");
+
+    public void SetBrokerRoundTripTime(int brokerId, TimeSpan rtt) =>
+        Check(NativeMethods.MockBrokerSetRtt(_cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} round-trip time");
+
+    /// <summary>The next requests of <paramref name="api"/> (any broker) fail with these errors, one per request, in order.</summary>
+    public void PushRequestErrors(KafkaApiKey api, params ErrorCode[] errors)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        NativeMethods.MockPushRequestErrorsArray(_cluster, (short)api, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
+    }
+
+    public void SetPartitionLeader(string topic, int partition, int brokerId) =>
+        Check(NativeMethods.MockPartitionSetLeader(_cluster, topic, partition, brokerId), $"move partition {partition} leader to broker {brokerId}");
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            NativeMethods.MockClusterDestroy(_cluster);
+            NativeMethods.KafkaDestroy(_client);
+        }
+    }
+
+    private void Check(int error, string what)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (error != 0)
+        {
+            throw new InvalidOperationException($"Mock cluster could not {what}: {(ErrorCode)error}.");
+        }
+    }
+}
