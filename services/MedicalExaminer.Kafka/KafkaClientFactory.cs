@@ -1,0 +1,44 @@
+using Confluent.Kafka;
+
+namespace MedicalExaminer.Kafka;
+
+/// <summary>
+/// Builds client configurations: free-form settings from <see cref="KafkaOptions"/> first, then the
+/// settings our delivery guarantees depend on, fixed in code (STYLE.md: never left to configuration).
+/// </summary>
+public static class KafkaClientFactory
+{
+    public static ProducerConfig ProducerConfig(KafkaOptions options)
+    {
+        var config = new ProducerConfig(new Dictionary<string, string>(options.Producer))
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = options.ClientId,
+        };
+        config.LingerMs ??= 5;
+
+        // Idempotent, acknowledged by all in-sync replicas: a retry never duplicates or reorders.
+        config.EnableIdempotence = true;
+        config.Acks = Acks.All;
+        return config;
+    }
+
+    public static ConsumerConfig ConsumerConfig(KafkaOptions options, BatchConsumerOptions consumer)
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(options.Consumer))
+        {
+            BootstrapServers = options.BootstrapServers,
+            ClientId = options.ClientId,
+            GroupId = consumer.GroupId,
+        };
+        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
+
+        // Offsets are stored by the consume loop only after the batch's effects are committed;
+        // librdkafka then commits stored offsets in the background and on revoke/close.
+        config.EnableAutoOffsetStore = false;
+        config.EnableAutoCommit = true;
+        config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        config.EnablePartitionEof = false;
+        return config;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Diagnostics;
+
+namespace MedicalExaminer.Kafka;
+
+/// <summary>A consumed Kafka message as handlers see it.</summary>
+public sealed record InboundMessage(
+    string Topic,
+    int Partition,
+    long Offset,
+    string? Key,
+    byte[] Value,
+    IReadOnlyList<KeyValuePair<string, byte[]>> Headers,
+    DateTimeOffset Timestamp,
+    ActivityContext ParentContext);
+
+/// <summary>A message the handler refused, with why: a code and a message that carry no value from the input.</summary>
+public sealed record DeadLetter(InboundMessage Message, string ErrorCode, string ErrorMessage);
+
+/// <summary>
+/// The messages of one batch, in per-partition order, and the dead letters the handler adds.
+/// </summary>
+public sealed class MessageBatch(IReadOnlyList<InboundMessage> messages)
+{
+    private readonly List<DeadLetter> _deadLetters = [];
+
+    public IReadOnlyList<InboundMessage> Messages { get; } = messages;
+
+    public IReadOnlyList<DeadLetter> DeadLetters => _deadLetters;
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to the dead-letter topic once the batch is handled.
+    /// <paramref name="errorMessage"/> goes into a Kafka header: codes and field names only, never a
+    /// value from the message (it may be an NHS number or a name).
+    /// </summary>
+    public void DeadLetter(InboundMessage message, string errorCode, string errorMessage) =>
+        _deadLetters.Add(new DeadLetter(message, errorCode, errorMessage));
+
+    /// <summary>A retried attempt starts from no dead letters so none is sent twice.</summary>
+    internal void ResetDeadLetters() => _deadLetters.Clear();
+}
+
+/// <summary>Handles a batch. Returns only when its effects are durable; throwing makes the batch be retried.</summary>
+public interface IBatchHandler
+{
+    Task HandleAsync(MessageBatch batch, CancellationToken cancellationToken);
+}
