@@ -1,0 +1,41 @@
+using MedicalExaminer.Contracts;
+
+namespace MedicalExaminer.Domain;
+
+/// <summary>What intake does with an accepted notification: its triage, office, queue and first state.</summary>
+public sealed record IntakePlan(
+    TriageDecision Decision,
+    string? OfficeId,
+    string Queue,
+    string State,
+    DateTimeOffset RegistrationDueAt,
+    bool LederFlag,
+    bool CdopFlag);
+
+public static class IntakePlanner
+{
+    /// <summary>The death should be registered within 5 calendar days (DOMAIN §4, the SLA clock).</summary>
+    public static readonly TimeSpan RegistrationTarget = TimeSpan.FromDays(5);
+
+    public const int ChildDeathAgeLimit = 18;
+
+    public static IntakePlan Plan(AcceptedNotification accepted, OfficeDirectory offices)
+    {
+        var n = accepted.Notification;
+        var decision = TriageEngine.Decide(accepted);
+        var officeId = offices.Route(n.SiteOdsCode, accepted.PostcodeDistrict);
+
+        var (queue, state) = decision.Route == Routes.CoronerReferral
+            ? (Queues.CoronerReferralReview, CaseStates.CoronerReferralReview)
+            : (n.UrgentRelease is not null ? Queues.UrgentRelease : Queues.Scrutiny, CaseStates.AwaitingScrutiny);
+
+        return new IntakePlan(
+            decision,
+            officeId,
+            officeId is null ? Queues.Unrouted : queue,
+            state,
+            accepted.DateTimeOfDeath + RegistrationTarget,
+            LederFlag: n.Deceased?.LearningDisabilityOrAutism == true,
+            CdopFlag: accepted.AgeAtDeathYears < ChildDeathAgeLimit);
+    }
+}

@@ -1,0 +1,99 @@
+namespace MedicalExaminer.Domain;
+
+/// <summary>Whole-word phrase matching over a lower-cased token stream, with negation and exclusions.</summary>
+internal sealed class TextScreener(ScreeningTerms terms)
+{
+    private readonly string[][] _negations = terms.Negations.Select(Tokenize).ToArray();
+    private readonly (string Code, (string Term, string[] Tokens)[] Terms, string[][] Exclusions)[] _codes = terms.Codes
+        .Select(c => (c.Code, c.Terms.Select(t => (t, Tokenize(t))).ToArray(), (c.Exclusions ?? []).Select(Tokenize).ToArray()))
+        .ToArray();
+
+    private readonly (string Term, string[] Tokens)[] _oldAge = terms.OldAge.Terms.Select(t => (t, Tokenize(t))).ToArray();
+
+    /// <summary>Codes and the matched term for every unnegated, unexcluded term in <paramref name="text"/>.</summary>
+    public IEnumerable<(string Code, string Term)> Screen(string text)
+    {
+        var tokens = Tokenize(text);
+        foreach (var (code, codeTerms, exclusions) in _codes)
+        {
+            var excluded = exclusions.SelectMany(e => Occurrences(tokens, e).Select(start => (start, end: start + e.Length))).ToList();
+            foreach (var (term, termTokens) in codeTerms)
+            {
+                foreach (var start in Occurrences(tokens, termTokens))
+                {
+                    var end = start + termTokens.Length;
+                    if (!IsNegated(tokens, start) && !excluded.Any(x => x.start < end && start < x.end))
+                    {
+                        yield return (code, term);
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The old-age phrase present (unnegated) in the text, if any.</summary>
+    public string? OldAgeTerm(string text)
+    {
+        var tokens = Tokenize(text);
+        foreach (var (term, termTokens) in _oldAge)
+        {
+            if (Occurrences(tokens, termTokens).Any(start => !IsNegated(tokens, start)))
+            {
+                return term;
+            }
+        }
+
+        return null;
+    }
+
+    private bool IsNegated(string[] tokens, int start)
+    {
+        var from = Math.Max(0, start - terms.NegationWindow);
+        return _negations.Any(n => Occurrences(tokens[from..start], n).Any());
+    }
+
+    private static IEnumerable<int> Occurrences(string[] tokens, string[] phrase)
+    {
+        for (var i = 0; i + phrase.Length <= tokens.Length; i++)
+        {
+            var match = true;
+            for (var j = 0; j < phrase.Length && match; j++)
+            {
+                match = tokens[i + j] == phrase[j];
+            }
+
+            if (match)
+            {
+                yield return i;
+            }
+        }
+    }
+
+    /// <summary>Words are runs of letters, digits, apostrophes and hyphens ("farmer's", "post-operative").</summary>
+    internal static string[] Tokenize(string text)
+    {
+        var tokens = new List<string>();
+        var current = new System.Text.StringBuilder();
+        foreach (var raw in text)
+        {
+            var c = raw == '\u2019' ? '\'' : char.ToLowerInvariant(raw);
+            if (char.IsLetterOrDigit(c) || c == '\'' || c == '-')
+            {
+                current.Append(c);
+            }
+            else if (current.Length > 0)
+            {
+                tokens.Add(current.ToString().Trim('-', '\''));
+                current.Clear();
+            }
+        }
+
+        if (current.Length > 0)
+        {
+            tokens.Add(current.ToString().Trim('-', '\''));
+        }
+
+        return tokens.Where(t => t.Length > 0).ToArray();
+    }
+}

@@ -1,0 +1,99 @@
+using MedicalExaminer.Contracts;
+
+namespace MedicalExaminer.Domain;
+
+/// <summary>
+/// The statutory triage (DOMAIN §3): a pure function of the notification. It recommends; an ME
+/// confirms. Every reason carries its evidence — a circumstance code, a field name, or a
+/// cause-of-death part with the matched term — and never anything about the person.
+/// </summary>
+public static class TriageEngine
+{
+    private static readonly Lazy<TextScreener> Screener = new(() => new TextScreener(ScreeningTerms.Default));
+
+    public static TriageDecision Decide(AcceptedNotification accepted)
+    {
+        var n = accepted.Notification;
+        var reasons = new List<TriageReason>();
+        void Add(string code, string source, string evidence)
+        {
+            var reason = new TriageReason(code, source, evidence);
+            if (!reasons.Contains(reason))
+            {
+                reasons.Add(reason);
+            }
+        }
+
+        foreach (var circumstance in n.Circumstances ?? [])
+        {
+            Add(circumstance, ReasonSources.Circumstance, circumstance);
+        }
+
+        if (n.PlaceOfDeath is { } place && PlacesOfDeath.StateDetention.Contains(place))
+        {
+            Add(ReasonCodes.StateDetention, ReasonSources.Field, "placeOfDeath");
+        }
+
+        if (n.AttendingPractitioner is null or { AvailableWithinReasonableTime: false })
+        {
+            Add(ReasonCodes.NoAttendingPractitioner, ReasonSources.Field, "attendingPractitioner");
+        }
+
+        if (n.Deceased?.IdentityConfirmed == false)
+        {
+            Add(ReasonCodes.IdentityUnknown, ReasonSources.Field, "deceased.identityConfirmed");
+        }
+
+        var cause = n.ProposedCauseOfDeath;
+        if (string.IsNullOrWhiteSpace(cause?.Ia))
+        {
+            Add(ReasonCodes.CauseUnknown, ReasonSources.Field, "proposedCauseOfDeath.ia");
+        }
+
+        foreach (var (part, text) in Parts(cause))
+        {
+            foreach (var (code, term) in Screener.Value.Screen(text))
+            {
+                Add(code, ReasonSources.Text, $"{part}: {term}");
+            }
+        }
+
+        // "Old age" in Ia is a natural cause only from 80; younger, or with no date of birth to
+        // prove the age, the AP has not established a cause.
+        if (cause?.Ia is { } ia && Screener.Value.OldAgeTerm(ia) is { } oldAge
+            && (accepted.AgeAtDeathYears is not { } age || age < ScreeningTerms.Default.OldAge.NaturalFromAge))
+        {
+            Add(ReasonCodes.CauseUnknown, ReasonSources.Text, $"ia: {oldAge}");
+        }
+
+        return new TriageDecision(reasons.Count > 0 ? Routes.CoronerReferral : Routes.Scrutiny, reasons);
+    }
+
+    private static IEnumerable<(string Part, string Text)> Parts(ProposedCauseOfDeath? cause)
+    {
+        if (cause is null)
+        {
+            yield break;
+        }
+
+        if (!string.IsNullOrWhiteSpace(cause.Ia))
+        {
+            yield return ("ia", cause.Ia);
+        }
+
+        if (!string.IsNullOrWhiteSpace(cause.Ib))
+        {
+            yield return ("ib", cause.Ib);
+        }
+
+        if (!string.IsNullOrWhiteSpace(cause.Ic))
+        {
+            yield return ("ic", cause.Ic);
+        }
+
+        if (!string.IsNullOrWhiteSpace(cause.Ii))
+        {
+            yield return ("ii", cause.Ii);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace MedicalExaminer.Domain;
+
+/// <summary>Machine-readable validation codes; with the field's JSON path they say what is wrong, never the value.</summary>
+public static class ValidationErrorCodes
+{
+    public const string Required = "required";
+    public const string TooLong = "too-long";
+    public const string InvalidFormat = "invalid-format";
+    public const string InvalidNhsNumber = "invalid-nhs-number";
+    public const string UnknownCode = "unknown-code";
+    public const string InTheFuture = "in-the-future";
+    public const string BeforeBirth = "before-birth";
+    public const string Oversize = "oversize";
+    public const string MalformedJson = "malformed-json";
+    public const string WrongType = "wrong-type";
+    public const string UnknownField = "unknown-field";
+    public const string UnsupportedSchemaVersion = "unsupported-schema-version";
+    public const string TooMany = "too-many";
+}
