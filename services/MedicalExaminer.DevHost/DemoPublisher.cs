@@ -1,7 +1,6 @@
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.SyntheticData;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MedicalExaminer.DevHost;

@@ -2,12 +2,6 @@ using Dapper;
 using MedicalExaminer.IntakeWorker;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

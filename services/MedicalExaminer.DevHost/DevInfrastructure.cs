@@ -4,8 +4,6 @@ using MedicalExaminer.Kafka.Embedded;
 using MedicalExaminer.Migrator;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.SyntheticData;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace MedicalExaminer.DevHost;

@@ -5,11 +5,8 @@ using MedicalExaminer.Kafka;
 using MedicalExaminer.Migrator;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.ServiceDefaults;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration.Memory;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 
 namespace MedicalExaminer.IntakeWorker;
 

@@ -3,7 +3,6 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain;
 using MedicalExaminer.IntakeWorker.Persistence;
 using MedicalExaminer.Kafka;
-using Microsoft.Extensions.Logging;
 using Npgsql;
 
 namespace MedicalExaminer.IntakeWorker.Intake;

@@ -1,6 +1,5 @@
 using MedicalExaminer.Domain;
 using MedicalExaminer.IntakeWorker.Persistence;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace MedicalExaminer.IntakeWorker.Intake;
@@ -14,7 +13,7 @@ public sealed partial class OfficeDirectoryCache(
     OfficeDirectoryLoader loader,
     IOptions<IntakeOptions> options,
     TimeProvider clock,
-    ILogger<OfficeDirectoryCache> logger)
+    ILogger<OfficeDirectoryCache> logger) : IDisposable
 {
     private readonly SemaphoreSlim _reloading = new(1, 1);
     private OfficeDirectory? _current;
@@ -54,6 +53,8 @@ public sealed partial class OfficeDirectoryCache(
             _reloading.Release();
         }
     }
+
+    public void Dispose() => _reloading.Dispose();
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Loaded {OfficeCount} ME offices for routing")]
     private static partial void LogLoaded(ILogger logger, int officeCount);
