@@ -36,7 +36,9 @@ public sealed class MockKafkaCluster : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThan(brokers, 1);
         NativeMethods.EnsureLoaded();
 
-        // The mock cluster needs a client handle to own its threads; a bare producer handle is enough.
+        // rd_kafka_mock_cluster_new needs a client handle for its bookkeeping; a bare producer handle that
+        // never produces is enough. Explicit creation (rather than test.mock.num.brokers on some client)
+        // lets the cluster outlive every client, as the dev host and `me kafka-mock` need.
         var errors = new byte[512];
         var conf = NativeMethods.ConfNew();
         if (NativeMethods.ConfSet(conf, "log_level", "3", errors, (nuint)errors.Length) != 0)
@@ -62,29 +64,59 @@ public sealed class MockKafkaCluster : IDisposable
         return new MockKafkaCluster(client, cluster, brokers);
     }
 
+    /// <summary>Creates a topic; the replication factor is capped at the broker count.</summary>
     public void CreateTopic(string topic, int partitions, int replicationFactor = 3)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
         Check(NativeMethods.MockTopicCreate(_cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic with {partitions} partitions");
     }
 
     /// <summary>Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.</summary>
+    /// <remarks>Broker ids run from 1 to <see cref="BrokerCount"/>; -1 means every broker. Partition leadership does not move.</remarks>
     public void SetBrokerDown(int brokerId) => Check(NativeMethods.MockBrokerSetDown(_cluster, brokerId), $"set broker {brokerId} down");
 
     public void SetBrokerUp(int brokerId) => Check(NativeMethods.MockBrokerSetUp(_cluster, brokerId), $"set broker {brokerId} up");
 
+    /// <summary>Delays every response of the broker by <paramref name="rtt"/>.</summary>
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan rtt) =>
         Check(NativeMethods.MockBrokerSetRtt(_cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} round-trip time");
 
-    /// <summary>The next requests of <paramref name="api"/> (any broker) fail with these errors, one per request, in order.</summary>
+    /// <summary>
+    /// The next requests of <paramref name="api"/> (to any broker) fail with these errors, one per request, in
+    /// order. <see cref="ErrorCode.Local_Transport"/> makes the broker drop the connection instead.
+    /// </summary>
     public void PushRequestErrors(KafkaApiKey api, params ErrorCode[] errors)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         NativeMethods.MockPushRequestErrorsArray(_cluster, (short)api, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
     }
 
+    /// <summary>Forgets request errors pushed for <paramref name="api"/> that have not been consumed yet.</summary>
+    public void ClearRequestErrors(KafkaApiKey api)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        NativeMethods.MockClearRequestErrors(_cluster, (short)api);
+    }
+
+    /// <summary>Moves the leadership of a partition (the mock does not elect a new leader when a broker goes down).</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Check(NativeMethods.MockPartitionSetLeader(_cluster, topic, partition, brokerId), $"move partition {partition} leader to broker {brokerId}");
+
+    /// <summary>
+    /// The brokers' <c>group.initial.rebalance.delay.ms</c> (3 s in Kafka and in the mock): how long a new
+    /// group's coordinator waits for more members before the first assignment. Tests set it to zero.
+    /// </summary>
+    public void SetGroupInitialRebalanceDelay(TimeSpan delay)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
+        NativeMethods.MockGroupInitialRebalanceDelay(_cluster, (int)delay.TotalMilliseconds);
+    }
+
+    /// <summary>The librdkafka file the cluster runs in; Confluent.Kafka clients of this process use the same one.</summary>
+    public static string NativeLibraryPath => LibrdkafkaLocator.Path;
 
     public void Dispose()
     {

@@ -5,51 +5,20 @@ namespace MedicalExaminer.Kafka.Embedded;
 
 /// <summary>
 /// P/Invoke into the librdkafka that ships in the librdkafka.redist package (the one Confluent.Kafka uses).
-/// The mock cluster API is in the same shared library as the client.
+/// The mock cluster API is exported by the same shared library as the client.
 /// </summary>
 internal static partial class NativeMethods
 {
+    // A private name: the runtime never probes for it on its own, so every call goes through Resolve.
     private const string Library = "medical-examiner-librdkafka";
-
-    // Confluent.Kafka first tries `librdkafka`; on Debian 12 that file needs libsasl2.so.3, which is
-    // absent, so it falls back to `centos8-librdkafka`. We resolve in the same order through the same
-    // probing paths so that the mock cluster runs in the very library the clients use.
-    private static readonly string[] Candidates = ["librdkafka", "centos8-librdkafka"];
-    private static readonly object Gate = new();
-    private static nint _handle;
 
     static NativeMethods() => NativeLibrary.SetDllImportResolver(typeof(NativeMethods).Assembly, Resolve);
 
-    /// <summary>Makes sure the library resolves (and fails with a clear message if it cannot).</summary>
+    /// <summary>Loads librdkafka now, or fails with a message that lists where it looked.</summary>
     public static void EnsureLoaded() => Resolve(Library, typeof(NativeMethods).Assembly, null);
 
-    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
-    {
-        if (name != Library)
-        {
-            return 0;
-        }
-
-        lock (Gate)
-        {
-            if (_handle != 0)
-            {
-                return _handle;
-            }
-
-            var confluent = typeof(Confluent.Kafka.Library).Assembly;
-            foreach (var candidate in Candidates)
-            {
-                if (NativeLibrary.TryLoad(candidate, confluent, DllImportSearchPath.AssemblyDirectory | DllImportSearchPath.ApplicationDirectory, out _handle))
-                {
-                    return _handle;
-                }
-            }
-
-            throw new DllNotFoundException(
-                "librdkafka from the librdkafka.redist package could not be loaded (tried librdkafka, centos8-librdkafka).");
-        }
-    }
+    private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
+        name == Library ? LibrdkafkaLocator.Handle : 0;
 
     [LibraryImport(Library, EntryPoint = "rd_kafka_conf_new")]
     internal static partial nint ConfNew();
@@ -87,9 +56,17 @@ internal static partial class NativeMethods
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_broker_set_rtt")]
     internal static partial int MockBrokerSetRtt(nint cluster, int brokerId, int rttMs);
 
+    // rd_kafka_mock_push_request_errors is variadic, which P/Invoke cannot call portably; the
+    // _array twin (exported since librdkafka 1.7) takes the same errors as a C array of rd_kafka_resp_err_t (int).
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_push_request_errors_array")]
     internal static partial void MockPushRequestErrorsArray(nint cluster, short apiKey, nuint count, int[] errors);
 
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_clear_request_errors")]
+    internal static partial void MockClearRequestErrors(nint cluster, short apiKey);
+
     [LibraryImport(Library, EntryPoint = "rd_kafka_mock_partition_set_leader", StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int MockPartitionSetLeader(nint cluster, string topic, int partition, int brokerId);
+
+    [LibraryImport(Library, EntryPoint = "rd_kafka_mock_group_initial_rebalance_delay_ms")]
+    internal static partial void MockGroupInitialRebalanceDelay(nint cluster, int delayMs);
 }

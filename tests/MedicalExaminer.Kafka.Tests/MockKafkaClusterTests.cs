@@ -1,5 +1,6 @@
 using System.Text;
 using Confluent.Kafka;
+using MedicalExaminer.Kafka.Embedded;
 using MedicalExaminer.Testing;
 
 namespace MedicalExaminer.Kafka.Tests;
@@ -13,6 +14,7 @@ public sealed class MockKafkaClusterTests(KafkaClusterFixture kafka)
         using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = kafka.BootstrapServers }).Build();
         var metadata = admin.GetMetadata(TimeSpan.FromSeconds(10));
         Assert.Equal(3, metadata.Brokers.Count);
+        Assert.Equal([1, 2, 3], metadata.Brokers.Select(b => b.BrokerId).Order());
         Assert.All(metadata.Brokers, b => Assert.Equal("127.0.0.1", b.Host));
     }
 
@@ -28,14 +30,86 @@ public sealed class MockKafkaClusterTests(KafkaClusterFixture kafka)
                 {
                     Key = $"k{i}",
                     Value = Encoding.UTF8.GetBytes($"v{i}"),
-                    Headers = new Headers { { "schema", "test/1"u8.ToArray() } },
-                });
+                    Headers = new Headers { { "schema", "test/1"u8.ToArray() }, { "n", Encoding.UTF8.GetBytes($"{i}") } },
+                }, TestContext.Current.CancellationToken);
             }
         }
 
-        var received = kafka.ReadAll(topic, 30, TimeSpan.FromSeconds(30));
-        Assert.Equal(30, received.Count);
+        var received = kafka.ReadToEnd(topic, TimeSpan.FromSeconds(30));
         Assert.Equal(Enumerable.Range(0, 30).Select(i => $"k{i}").Order(), received.Select(r => r.Message.Key).Order());
-        Assert.All(received, r => Assert.Equal("test/1", Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("schema"))));
+        Assert.All(received, r =>
+        {
+            var n = Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("n"));
+            Assert.Equal($"k{n}", r.Message.Key);
+            Assert.Equal($"v{n}", Encoding.UTF8.GetString(r.Message.Value));
+            Assert.Equal("test/1", Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("schema")));
+        });
+    }
+
+    [Fact]
+    public void confluent_clients_run_in_the_same_librdkafka_file_as_the_mock_cluster()
+    {
+        Assert.SkipUnless(OperatingSystem.IsLinux(), "reads /proc/self/maps");
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers }).Build();
+
+        var mapped = File.ReadAllLines("/proc/self/maps")
+            .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            .Where(fields => fields.Length >= 6 && fields[5].EndsWith("librdkafka.so", StringComparison.Ordinal))
+            .Select(fields => fields[5])
+            .Distinct()
+            .ToList();
+
+        var single = Assert.Single(mapped);
+        Assert.Equal(Path.GetFullPath(MockKafkaCluster.NativeLibraryPath), single);
+    }
+
+    [Fact]
+    public async Task idempotent_producer_delivers_each_message_once_through_injected_produce_errors()
+    {
+        var topic = kafka.CreateTopic("produce-errors", partitions: 1);
+        using var producer = new ProducerBuilder<string, byte[]>(new ProducerConfig
+        {
+            BootstrapServers = kafka.BootstrapServers,
+            EnableIdempotence = true,
+            Acks = Acks.All,
+        }).Build();
+        await producer.ProduceAsync(topic, new Message<string, byte[]> { Key = "warm-up", Value = [0] }, TestContext.Current.CancellationToken);
+
+        // Retriable errors: the producer must retry these without duplicating or reordering.
+        kafka.Cluster.PushRequestErrors(
+            KafkaApiKey.Produce,
+            ErrorCode.NotEnoughReplicas,
+            ErrorCode.RequestTimedOut,
+            ErrorCode.NotEnoughReplicasAfterAppend);
+        var deliveries = Enumerable.Range(0, 20)
+            .Select(i => producer.ProduceAsync(topic, new Message<string, byte[]> { Key = $"k{i}", Value = [(byte)i] }, TestContext.Current.CancellationToken))
+            .ToList();
+        await Task.WhenAll(deliveries);
+
+        var keys = kafka.ReadToEnd(topic, TimeSpan.FromSeconds(30)).Select(r => r.Message.Key).ToList();
+        Assert.Equal(["warm-up", .. Enumerable.Range(0, 20).Select(i => $"k{i}")], keys);
+    }
+
+    [Fact]
+    public async Task broker_round_trip_time_delays_its_responses()
+    {
+        var topic = kafka.CreateTopic("rtt", partitions: 1);
+        kafka.Cluster.SetPartitionLeader(topic, 0, brokerId: 2);
+        using var producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig { BootstrapServers = kafka.BootstrapServers, LingerMs = 0 }).Build();
+        await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = [1] }, TestContext.Current.CancellationToken);
+
+        kafka.Cluster.SetBrokerRoundTripTime(2, TimeSpan.FromMilliseconds(500));
+        try
+        {
+            var started = TimeProvider.System.GetTimestamp();
+            await producer.ProduceAsync(topic, new Message<Null, byte[]> { Value = [2] }, TestContext.Current.CancellationToken);
+
+            // A lower bound set by the injected delay, not a speed assertion.
+            Assert.True(TimeProvider.System.GetElapsedTime(started) >= TimeSpan.FromMilliseconds(450), "a produce to a broker with a 500 ms round trip takes at least that long");
+        }
+        finally
+        {
+            kafka.Cluster.SetBrokerRoundTripTime(2, TimeSpan.Zero);
+        }
     }
 }
