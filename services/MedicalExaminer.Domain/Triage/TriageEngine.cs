@@ -10,19 +10,15 @@ namespace MedicalExaminer.Domain;
 public static class TriageEngine
 {
     private static readonly Lazy<TextScreener> Screener = new(() => new TextScreener(ScreeningTerms.Default));
+    private static readonly string[] SourceOrder = [ReasonSources.Circumstance, ReasonSources.Field, ReasonSources.Text];
 
     public static TriageDecision Decide(AcceptedNotification accepted)
     {
         var n = accepted.Notification;
-        var reasons = new List<TriageReason>();
-        void Add(string code, string source, string evidence)
-        {
-            var reason = new TriageReason(code, source, evidence);
-            if (!reasons.Contains(reason))
-            {
-                reasons.Add(reason);
-            }
-        }
+        // A set dedupes per (code, source, evidence): a code given as a circumstance and also found
+        // in the text is two pieces of evidence, the same term in two parts is two, the same twice is one.
+        var reasons = new HashSet<TriageReason>();
+        void Add(string code, string source, string evidence) => reasons.Add(new TriageReason(code, source, evidence));
 
         foreach (var circumstance in n.Circumstances ?? [])
         {
@@ -66,7 +62,27 @@ public static class TriageEngine
             Add(ReasonCodes.CauseUnknown, ReasonSources.Text, $"ia: {oldAge}");
         }
 
-        return new TriageDecision(reasons.Count > 0 ? Routes.CoronerReferral : Routes.Scrutiny, reasons);
+        // Canonical order (statutory code order, then source, then evidence) so the decision does not
+        // depend on the order in which a publisher listed its circumstances.
+        var ordered = reasons
+            .OrderBy(r => IndexOf(ReasonCodes.All, r.Code))
+            .ThenBy(r => IndexOf(SourceOrder, r.Source))
+            .ThenBy(r => r.Evidence, StringComparer.Ordinal)
+            .ToList();
+        return new TriageDecision(ordered.Count > 0 ? Routes.CoronerReferral : Routes.Scrutiny, ordered);
+    }
+
+    private static int IndexOf(IReadOnlyList<string> list, string value)
+    {
+        for (var i = 0; i < list.Count; i++)
+        {
+            if (list[i] == value)
+            {
+                return i;
+            }
+        }
+
+        return list.Count;
     }
 
     private static IEnumerable<(string Part, string Text)> Parts(ProposedCauseOfDeath? cause)

@@ -93,6 +93,8 @@ public static partial class NotificationValidator
             return null;
         }
 
+        // Only the canonical 10-digit form is accepted ("943 476 5919" is refused): the number is a
+        // matching key downstream, and one spelling per person keeps every system's lookups exact.
         if (deceased.NhsNumber is not null && !NhsNumber.IsValid(deceased.NhsNumber))
         {
             errors.Add(new(ValidationErrorCodes.InvalidNhsNumber, "deceased.nhsNumber"));
@@ -295,7 +297,8 @@ public static partial class NotificationValidator
     [GeneratedRegex("^[A-Za-z]{1,2}[0-9][A-Za-z0-9]? ?[0-9][A-Za-z]{2}$")]
     private static partial Regex PostcodePattern();
 
-    [GeneratedRegex("^\\+?[0-9 ]{6,20}$")]
+    // Digits, spaces and a leading +, 6 to 20 characters in all: UK and international numbers as people write them.
+    [GeneratedRegex("^(?=.{6,20}$)\\+?[0-9 ]+$")]
     private static partial Regex PhonePattern();
 
     [GeneratedRegex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$")]

@@ -15,5 +15,13 @@ public static class ValidationErrorCodes
     public const string WrongType = "wrong-type";
     public const string UnknownField = "unknown-field";
     public const string UnsupportedSchemaVersion = "unsupported-schema-version";
+
+    /// <summary>A list holds more items than it can meaningfully have (circumstances: more than there are reason codes).</summary>
     public const string TooMany = "too-many";
+
+    /// <summary>JSON nested deeper than <see cref="DeathNotificationParser.MaxDepth"/>.</summary>
+    public const string TooDeep = "too-deep";
+
+    /// <summary>The same property twice in one object: which value was meant is ambiguous.</summary>
+    public const string DuplicateField = "duplicate-field";
 }
