@@ -1,11 +1,6 @@
 using System.Reflection;
-using System.Security.Cryptography;
-using System.Text;
 
 namespace MedicalExaminer.Migrator;
-
-/// <summary>One numbered, forward-only schema change.</summary>
-public sealed record Migration(int Version, string Name, string Sql, string Checksum);
 
 /// <summary>The migrations embedded in this assembly as <c>Migrations/NNNN_name.sql</c>, in version order.</summary>
 public static class MigrationCatalog
@@ -32,9 +27,7 @@ public static class MigrationCatalog
 
                 using var stream = assembly.GetManifestResourceStream(resource)!;
                 using var reader = new StreamReader(stream);
-                var sql = reader.ReadToEnd().Replace("\r\n", "\n", StringComparison.Ordinal);
-                var checksum = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sql)));
-                return new Migration(version, name, sql, checksum);
+                return Migration.FromSql(version, name, reader.ReadToEnd());
             })
             .OrderBy(m => m.Version)
             .ToList();

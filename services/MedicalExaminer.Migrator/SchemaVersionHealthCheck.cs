@@ -1,27 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
 namespace MedicalExaminer.Migrator;
 
 /// <summary>
-/// Readiness: the database is reachable and at least at the schema version this build was made for.
-/// A pod that starts before the migration Job has run stays out of the Service until it has.
+/// Readiness: the database is reachable and at least at the schema version this build was made for
+/// (<see cref="MigrationCatalog.LatestVersion"/>). A pod that starts before the migration Job has run
+/// stays out of the Service until it has. It lives here, not in MedicalExaminer.Postgres, because it
+/// needs the catalog and the journal, and Migrator references Postgres, not the other way round.
 /// </summary>
 public sealed class SchemaVersionHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {
+    public const string Name = "schema-version";
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
+        var required = MigrationCatalog.LatestVersion;
         try
         {
             await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
             var current = await MigrationRunner.CurrentVersionAsync(connection, cancellationToken);
-            return current >= MigrationCatalog.LatestVersion
-                ? HealthCheckResult.Healthy($"schema version {current}")
-                : HealthCheckResult.Unhealthy($"schema version {current}, expected {MigrationCatalog.LatestVersion}");
+            var data = new Dictionary<string, object> { ["current"] = current, ["required"] = required };
+            return current >= required
+                ? HealthCheckResult.Healthy($"schema version {current}", data)
+                : HealthCheckResult.Unhealthy($"schema version {current}, this build needs {required}: run the migrator", data: data);
         }
         catch (NpgsqlException ex)
         {
             return HealthCheckResult.Unhealthy("database unreachable", ex);
         }
     }
+}
+
+public static class SchemaVersionHealthCheckExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SchemaVersionHealthCheck"/> on the registered <see cref="NpgsqlDataSource"/>
+    /// (see <c>AddPostgres</c>), tagged for the readiness endpoint.
+    /// </summary>
+    public static IHealthChecksBuilder AddSchemaVersionCheck(this IHealthChecksBuilder builder, string readyTag = "ready") =>
+        builder.AddCheck<SchemaVersionHealthCheck>(SchemaVersionHealthCheck.Name, tags: [readyTag]);
 }

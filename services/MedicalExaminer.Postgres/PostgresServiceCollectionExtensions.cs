@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -7,7 +8,11 @@ namespace MedicalExaminer.Postgres;
 
 public static class PostgresServiceCollectionExtensions
 {
-    /// <summary>Registers the one <see cref="NpgsqlDataSource"/> of this service's database.</summary>
+    /// <summary>
+    /// Registers <see cref="PostgresOptions"/> (validated at start) and the one <see cref="NpgsqlDataSource"/>
+    /// of this service's database; the container disposes it. The schema-version readiness check lives
+    /// with the migrations: <c>services.AddHealthChecks().AddSchemaVersionCheck()</c> (MedicalExaminer.Migrator).
+    /// </summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services, IConfiguration configuration, string section = "Postgres")
     {
         services.AddOptions<PostgresOptions>()
@@ -19,7 +24,8 @@ public static class PostgresServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<PostgresOptions>>().Value;
             var builder = new NpgsqlDataSourceBuilder(options.ConnectionString);
-            builder.UseLoggerFactory(provider.GetService<Microsoft.Extensions.Logging.ILoggerFactory>());
+            // Parameter logging stays off (Npgsql's default): parameters carry NHS numbers and names.
+            builder.UseLoggerFactory(provider.GetService<ILoggerFactory>());
             return builder.Build();
         });
         return services;
