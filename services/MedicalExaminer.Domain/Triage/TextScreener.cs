@@ -10,24 +10,37 @@ internal sealed class TextScreener(ScreeningTerms terms)
 
     private readonly (string Term, string[] Tokens)[] _oldAge = terms.OldAge.Terms.Select(t => (t, Tokenize(t))).ToArray();
 
-    /// <summary>Codes and the matched term for every unnegated, unexcluded term in <paramref name="text"/>.</summary>
+    /// <summary>
+    /// Codes and the matched term for every unnegated, unexcluded term in <paramref name="text"/>.
+    /// Where terms of a code overlap ("acute alcohol toxicity" holds "alcohol toxicity"), only the
+    /// longest is evidence: the shorter is the same words, not a second finding.
+    /// </summary>
     public IEnumerable<(string Code, string Term)> Screen(string text)
     {
         var tokens = Tokenize(text);
         foreach (var (code, codeTerms, exclusions) in _codes)
         {
-            var excluded = exclusions.SelectMany(e => Occurrences(tokens, e).Select(start => (start, end: start + e.Length))).ToList();
+            var excluded = exclusions.SelectMany(e => Occurrences(tokens, e).Select(start => (Start: start, End: start + e.Length))).ToList();
+            var matches = new List<(string Term, int Start, int End)>();
             foreach (var (term, termTokens) in codeTerms)
             {
                 foreach (var start in Occurrences(tokens, termTokens))
                 {
                     var end = start + termTokens.Length;
-                    if (!IsNegated(tokens, start) && !excluded.Any(x => x.start < end && start < x.end))
+                    if (!IsNegated(tokens, start) && !excluded.Any(x => x.Start < end && start < x.End))
                     {
-                        yield return (code, term);
-                        break;
+                        matches.Add((term, start, end));
                     }
                 }
+            }
+
+            var found = matches
+                .Where(m => !matches.Any(o => o.End - o.Start > m.End - m.Start && o.Start <= m.Start && m.End <= o.End))
+                .Select(m => m.Term)
+                .Distinct(StringComparer.Ordinal);
+            foreach (var term in found)
+            {
+                yield return (code, term);
             }
         }
     }

@@ -156,8 +156,8 @@ public static class DeathNotificationParser
     {
         public string Path { get; } = path;
 
-        /// <summary>Property names seen so far; null for an array.</summary>
-        public HashSet<string>? Names { get; } = isObject ? new(StringComparer.Ordinal) : null;
+        /// <summary>Property names seen so far, compared as the binder matches them (case-insensitively); null for an array.</summary>
+        public HashSet<string>? Names { get; } = isObject ? new(StringComparer.OrdinalIgnoreCase) : null;
 
         public int Index { get; set; }
     }

@@ -124,9 +124,12 @@ public static partial class NotificationValidator
             return null;
         }
 
+        // A day of slack: "today" differs by time zone. A future birth is the error to report, so it
+        // is not passed on to raise a second, derived error against the time of death.
         if (dateOfBirth > DateOnly.FromDateTime(now.UtcDateTime.AddDays(1)))
         {
             errors.Add(new(ValidationErrorCodes.InTheFuture, "deceased.dateOfBirth"));
+            return null;
         }
 
         return dateOfBirth;
