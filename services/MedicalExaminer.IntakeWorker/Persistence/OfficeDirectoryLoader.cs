@@ -22,5 +22,12 @@ public sealed class OfficeDirectoryLoader(NpgsqlDataSource dataSource)
         return new OfficeDirectory(rows.Select(r => new OfficeCoverage(r.OfficeId, r.Name, r.Sites, r.Districts)));
     }
 
-    private sealed record OfficeRow(string OfficeId, string Name, string[] Sites, string[] Districts);
+    // Settable properties: Dapper's constructor matching does not map Postgres arrays onto string[] parameters.
+    private sealed class OfficeRow
+    {
+        public string OfficeId { get; init; } = "";
+        public string Name { get; init; } = "";
+        public string[] Sites { get; init; } = [];
+        public string[] Districts { get; init; } = [];
+    }
 }
