@@ -34,12 +34,16 @@ public sealed partial class BatchConsumer(
     private readonly ResiliencePipeline _retry = new ResiliencePipelineBuilder()
         .AddRetry(new RetryStrategyOptions
         {
-            ShouldHandle = new PredicateBuilder().Handle<Exception>(ex => ex is not OperationCanceledException),
+            // Any failure is retried, without limit, until shutdown: a database restart stalls the partition
+            // instead of skipping messages. Only our own cancellation ends the attempts (a timeout inside the
+            // handler may also surface as OperationCanceledException, and that one is retried).
+            ShouldHandle = args => ValueTask.FromResult(
+                args.Outcome.Exception is not null && !args.Context.CancellationToken.IsCancellationRequested),
             MaxRetryAttempts = int.MaxValue,
             BackoffType = DelayBackoffType.Exponential,
             UseJitter = true,
-            Delay = TimeSpan.FromMilliseconds(200),
-            MaxDelay = TimeSpan.FromSeconds(30),
+            Delay = options.RetryDelay,
+            MaxDelay = options.RetryMaxDelay,
             OnRetry = args =>
             {
                 metrics.Retried(options.Topic, options.GroupId);
@@ -64,10 +68,8 @@ public sealed partial class BatchConsumer(
             .SetPartitionsLostHandler((c, partitions) => Forget(c, partitions.Select(p => p.TopicPartition), lost: true))
             .SetErrorHandler((_, error) =>
             {
-                if (!error.IsFatal)
-                {
-                    LogClientError(logger, error.Code, error.Reason);
-                }
+                // Fatal errors also surface from Consume() as a ConsumeException, which stops the loop.
+                LogClientError(logger, error.Code, error.IsFatal, error.Reason);
             })
             .Build();
 
@@ -212,9 +214,13 @@ public sealed partial class BatchConsumer(
             headers.Add(Contracts.Headers.DeadLetterOriginalPartition, Encoding.UTF8.GetBytes(original.Partition.ToString(CultureInfo.InvariantCulture)));
             headers.Add(Contracts.Headers.DeadLetterOriginalOffset, Encoding.UTF8.GetBytes(original.Offset.ToString(CultureInfo.InvariantCulture)));
             headers.Add(Contracts.Headers.DeadLetterFailedAt, Encoding.UTF8.GetBytes(failedAt));
-            metrics.DeadLettered(options.Topic, options.GroupId, deadLetter.ErrorCode);
             return deadLetterPublisher.PublishAsync(topic, new Message<string?, byte[]> { Key = original.Key, Value = original.Value, Headers = headers }, cancellationToken);
         }));
+
+        foreach (var deadLetter in batch.DeadLetters)
+        {
+            metrics.DeadLettered(options.Topic, options.GroupId, deadLetter.ErrorCode);
+        }
     }
 
     private void StoreOffsets(IConsumer<string?, byte[]> consumer)
@@ -227,7 +233,9 @@ public sealed partial class BatchConsumer(
             }
             catch (KafkaException ex) when (ex.Error.Code == ErrorCode.Local_State)
             {
-                // The partition moved to another consumer meanwhile: it will redeliver, and effects are idempotent.
+                // Rebalances only happen inside Consume(), so the partition can only have gone because the handler
+                // outlasted max.poll.interval.ms (e.g. retrying through a long database outage) and the group
+                // evicted us. Its new owner redelivers the batch; effects are idempotent.
                 LogStoreSkipped(logger, last.TopicPartition.Partition.Value);
             }
         }
@@ -277,8 +285,8 @@ public sealed partial class BatchConsumer(
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} partitions of {Topic} revoked (lost: {Lost})")]
     private static partial void LogRevoked(ILogger logger, string topic, int count, bool lost);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka client error {Code}: {Reason}")]
-    private static partial void LogClientError(ILogger logger, ErrorCode code, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka client error {Code} (fatal: {Fatal}): {Reason}")]
+    private static partial void LogClientError(ILogger logger, ErrorCode code, bool fatal, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Consume error {Code} at {Position}")]
     private static partial void LogConsumeError(ILogger logger, ErrorCode code, string position);
@@ -296,7 +304,12 @@ public sealed partial class BatchConsumer(
     private static partial void LogCloseFailed(ILogger logger, ErrorCode code);
 }
 
-/// <summary>Runs a <see cref="BatchConsumer"/> on a dedicated thread (Consume blocks). A fatal Kafka error stops the host.</summary>
+/// <summary>
+/// Hosts a <see cref="BatchConsumer"/>. The loop starts on its own thread because Consume() blocks and host
+/// start-up must not wait for it. An exception out of the loop (a fatal Kafka error) fails ExecuteAsync, which
+/// stops the host (BackgroundServiceExceptionBehavior.StopHost), so the orchestrator restarts the process
+/// rather than keeping a live process with a dead consumer.
+/// </summary>
 public sealed class BatchConsumerService(BatchConsumer consumer) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>

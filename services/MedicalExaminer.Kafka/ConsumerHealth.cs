@@ -10,17 +10,20 @@ public sealed class ConsumerHeartbeat(TimeProvider clock)
 {
     private long _lastBeatTicks;
 
+    // Written by the consume loop, read by health checks on other threads.
+    private volatile bool _stopped;
+
     public DateTimeOffset? LastBeat => Interlocked.Read(ref _lastBeatTicks) is var ticks and > 0 ? new DateTimeOffset(ticks, TimeSpan.Zero) : null;
 
-    public bool Stopped { get; private set; }
+    public bool Stopped => _stopped;
 
     public void Beat()
     {
-        Stopped = false;
+        _stopped = false;
         Interlocked.Exchange(ref _lastBeatTicks, clock.GetUtcNow().UtcTicks);
     }
 
-    public void Stop() => Stopped = true;
+    public void Stop() => _stopped = true;
 
     internal TimeProvider Clock => clock;
 }

@@ -31,12 +31,17 @@ public static class KafkaClientFactory
             ClientId = options.ClientId,
             GroupId = consumer.GroupId,
         };
-        config.AutoOffsetReset ??= AutoOffsetReset.Earliest;
 
         // Offsets are stored by the consume loop only after the batch's effects are committed;
         // librdkafka then commits stored offsets in the background and on revoke/close.
         config.EnableAutoOffsetStore = false;
         config.EnableAutoCommit = true;
+
+        // A group without committed offsets (a new consumer, or offsets expired) starts at the oldest message:
+        // "latest" would silently skip whatever arrived before it joined.
+        config.AutoOffsetReset = AutoOffsetReset.Earliest;
+
+        // Incremental rebalances: partitions that stay with this consumer keep flowing while others move.
         config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         config.EnablePartitionEof = false;
         return config;

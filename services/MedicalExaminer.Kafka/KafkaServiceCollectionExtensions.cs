@@ -40,7 +40,8 @@ public static class KafkaServiceCollectionExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton<KafkaMetrics>();
-        services.AddSingleton<THandler>();
+        // TryAdd: a handler registered beforehand (another lifetime, a factory, an instance) is kept.
+        services.TryAddSingleton<THandler>();
         services.AddKeyedSingleton(name, (provider, _) => new ConsumerHeartbeat(provider.GetRequiredService<TimeProvider>()));
         services.AddKeyedSingleton(name, (provider, _) => new BatchConsumer(
             provider.GetRequiredService<THandler>(),

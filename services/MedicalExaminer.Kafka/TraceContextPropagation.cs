@@ -6,6 +6,7 @@ namespace MedicalExaminer.Kafka;
 /// <summary>W3C trace context in Kafka headers (<c>traceparent</c>, <c>tracestate</c>).</summary>
 public static class TraceContextPropagation
 {
+    /// <summary>Writes <paramref name="activity"/>'s W3C context, replacing any already there; does nothing without an activity.</summary>
     public static void Inject(Confluent.Kafka.Headers headers, Activity? activity)
     {
         if (activity is null || activity.IdFormat != ActivityIdFormat.W3C)
@@ -22,6 +23,11 @@ public static class TraceContextPropagation
         }
     }
 
+    /// <summary>The producer's trace context, or default when the message carries none (or a malformed one).</summary>
+    public static ActivityContext Extract(Confluent.Kafka.Headers? headers) =>
+        Extract(headers?.Select(h => new KeyValuePair<string, byte[]>(h.Key, h.GetValueBytes())));
+
+    /// <inheritdoc cref="Extract(Confluent.Kafka.Headers?)"/>
     public static ActivityContext Extract(IEnumerable<KeyValuePair<string, byte[]>>? headers)
     {
         string? traceParent = null;
