@@ -6,89 +6,76 @@ using MedicalExaminer.Domain;
 
 namespace MedicalExaminer.SyntheticData;
 
-/// <summary>How a generated stream is made up.</summary>
-public sealed record SyntheticMix(
-    double DuplicateRate = 0.01,
-    double InvalidRate = 0.005,
-    double UnroutedRate = 0.01,
-    double CoronerReferralRate = 0.3,
-    double UrgentReleaseRate = 0.05);
-
-public enum SyntheticKind
-{
-    Valid,
-    Duplicate,
-    Invalid,
-}
-
 /// <summary>
-/// One generated message. The intended route, office and queue are known by construction (how the
-/// notification was built), not by running the triage, so tests can use them as an independent oracle.
-/// </summary>
-public sealed record SyntheticNotification(
-    string Key,
-    byte[] Value,
-    SyntheticKind Kind,
-    string? IntendedRoute,
-    string? IntendedOfficeId,
-    string? IntendedQueue);
-
-/// <summary>
-/// Seeded generator of realistic, obviously synthetic death notifications: every triage reason,
-/// place of death and office; urgent releases; children and the very old; informants on every
-/// channel and language; a share of duplicates and of invalid messages. Same seed, same stream.
+/// Seeded generator of realistic, obviously synthetic death notifications: every triage reason (each
+/// raised the way DOMAIN §3 says it is), every place of death and office, urgent releases, children and
+/// the very old, informants on every channel and language, plus a share of redeliveries and of invalid
+/// messages. Same seed and clock, same stream. Not thread-safe: one generator per producer.
 /// </summary>
 public sealed class NotificationGenerator
 {
-    private static readonly string[] GivenNames = ["Alex", "Sam", "Jordan", "Morgan", "Robin", "Casey", "Jamie", "Taylor", "Rowan", "Quinn"];
-    private static readonly string[] FamilyNames = ["Testperson", "Sampleton", "Exampleby", "Mockford", "Synthwood", "Demoley"];
-    private static readonly string[] NaturalCauses =
-    [
-        "Bronchopneumonia", "Metastatic carcinoma of the lung", "Acute myocardial infarction", "Congestive cardiac failure",
-        "Chronic obstructive pulmonary disease", "Sepsis secondary to urinary tract infection", "Ischaemic stroke",
-        "Alcoholic liver disease", "Dementia of Alzheimer type", "End stage renal failure",
-    ];
+    /// <summary>Redeliveries repeat one of this many most recent valid messages, which bounds memory on long runs.</summary>
+    private const int RedeliveryWindow = 10_000;
 
-    private static readonly string[] NaturalContributors =
-    [
-        "Type 2 diabetes mellitus", "Hypertension", "No evidence of fracture", "Atrial fibrillation", "Chronic kidney disease stage 3",
-    ];
+    private const string DateTimeFormat = "yyyy-MM-dd'T'HH:mm:ssK";
 
-    // A phrase that raises each screened code; the intended route is coroner referral by construction.
-    private static readonly (string Code, string Text)[] ReferableTexts =
-    [
-        (ReasonCodes.Occupational, "Mesothelioma"),
-        (ReasonCodes.TraumaOrInjury, "Fractured neck of femur following a fall"),
-        (ReasonCodes.TraumaOrInjury, "Subdural haematoma"),
-        (ReasonCodes.Poisoning, "Carbon monoxide poisoning"),
-        (ReasonCodes.Poisoning, "Acute alcohol toxicity"),
-        (ReasonCodes.MedicinalDrugOrPsychoactive, "Opioid toxicity"),
-        (ReasonCodes.TreatmentOrProcedure, "Post-operative haemorrhage"),
-        (ReasonCodes.Neglect, "Self-neglect"),
-        (ReasonCodes.CauseUnknown, "Unascertained"),
-        (ReasonCodes.Violence, "Stab wound to the chest"),
-        (ReasonCodes.SelfHarm, "Suicide"),
-        (ReasonCodes.ToxicExposure, "Chemical exposure"),
-    ];
+    private static readonly string[] GivenNames = ["Testy", "Sample", "Mocky", "Dummy", "Synthia", "Placeholder", "Fixture", "Stubb"];
+    private static readonly string[] FamilyNames = ["Testperson", "Sampleton", "Exampleby", "Mockford", "Synthwood", "Demoley", "Fakenham-Test"];
+    private static readonly string[] AdultRelationships = ["daughter", "son", "spouse", "partner", "civil partner", "sister", "brother", "niece", "friend"];
+    private static readonly string[] ChildRelationships = ["mother", "father", "parent", "guardian"];
 
-    private static readonly string[] NonDetentionPlaces =
-        PlacesOfDeath.All.Except(PlacesOfDeath.StateDetention).ToArray();
+    // Postcode inward codes never use C, I, K, M, O or V.
+    private const string InwardLetters = "ABDEFGHJLNPQRSTUWXYZ";
+
+    // Scottish districts: a death in England or Wales of someone who lived there is a realistic unrouted case.
+    private static readonly string[] OutOfAreaDistricts = ["ZE1", "ZE2", "HS1", "KW15", "IV1", "PA20"];
+
+    private static readonly (string Place, int Weight)[] HospitalPlaces =
+        [(PlacesOfDeath.HospitalInpatient, 80), (PlacesOfDeath.EmergencyDepartment, 15), (PlacesOfDeath.Hospice, 5)];
+
+    private static readonly (string Place, int Weight)[] CommunityPlaces =
+        [(PlacesOfDeath.Home, 45), (PlacesOfDeath.CareHome, 38), (PlacesOfDeath.Hospice, 10), (PlacesOfDeath.Other, 7)];
 
     private readonly Random _random;
     private readonly SyntheticMix _mix;
     private readonly IReadOnlyList<OfficeCoverage> _offices;
+    private readonly HashSet<string> _coveredSites;
+    private readonly string[] _unroutedDistricts;
     private readonly TimeProvider _clock;
-    private readonly List<SyntheticNotification> _emitted = [];
+    private readonly SyntheticNotification[] _recent = new SyntheticNotification[RedeliveryWindow];
     private readonly string _runId;
+    private int _recentCount;
+    private int _recentNext;
     private long _sequence;
 
     public NotificationGenerator(int seed, SyntheticMix? mix = null, IReadOnlyList<OfficeCoverage>? offices = null, TimeProvider? clock = null)
     {
-        _random = new Random(seed);
         _mix = mix ?? new SyntheticMix();
+        foreach (var rate in new[] { _mix.DuplicateRate, _mix.InvalidRate, _mix.UnroutedRate, _mix.CoronerReferralRate, _mix.UrgentReleaseRate })
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(rate, 0.0, nameof(mix));
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(rate, 1.0, nameof(mix));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(_mix.DuplicateRate + _mix.InvalidRate, 1.0, nameof(mix));
+
         _offices = offices ?? DemoOffices.All;
+        if (_offices.Count == 0 || _offices.Any(o => o.SiteOdsCodes.Count == 0 || o.PostcodeDistricts.Count == 0))
+        {
+            throw new ArgumentException("At least one office is needed, and each must cover a site and a postcode district.", nameof(offices));
+        }
+
+        _coveredSites = _offices.SelectMany(o => o.SiteOdsCodes).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var coveredDistricts = _offices.SelectMany(o => o.PostcodeDistricts).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        _unroutedDistricts = OutOfAreaDistricts.Where(d => !coveredDistricts.Contains(d)).ToArray();
+        if (_unroutedDistricts.Length == 0)
+        {
+            throw new ArgumentException("The offices cover every district used for unrouted notifications.", nameof(offices));
+        }
+
+        _random = new Random(seed);
         _clock = clock ?? TimeProvider.System;
-        _runId = seed.ToString(CultureInfo.InvariantCulture);
+        _runId = seed.ToString("x8", CultureInfo.InvariantCulture);
     }
 
     public IEnumerable<SyntheticNotification> Take(int count)
@@ -102,179 +89,242 @@ public sealed class NotificationGenerator
     public SyntheticNotification Next()
     {
         var roll = _random.NextDouble();
-        SyntheticNotification next;
-        if (roll < _mix.DuplicateRate && _emitted.Count > 0)
+        if (roll < _mix.DuplicateRate)
         {
-            next = _emitted[_random.Next(_emitted.Count)] with { Kind = SyntheticKind.Duplicate };
+            if (_recentCount > 0)
+            {
+                return _recent[_random.Next(_recentCount)] with { Kind = SyntheticKind.Duplicate };
+            }
         }
         else if (roll < _mix.DuplicateRate + _mix.InvalidRate)
         {
-            next = Invalid();
-        }
-        else
-        {
-            next = Valid();
-            if (_emitted.Count < 100_000)
-            {
-                _emitted.Add(next);
-            }
+            return Invalid();
         }
 
-        return next;
+        var built = Build();
+        var valid = new SyntheticNotification(built.Key, Serialize(built.Notification), SyntheticKind.Valid, built.Route, built.OfficeId, built.Queue);
+        _recent[_recentNext] = valid;
+        _recentNext = (_recentNext + 1) % RedeliveryWindow;
+        _recentCount = Math.Min(_recentCount + 1, RedeliveryWindow);
+        return valid;
     }
 
-    private SyntheticNotification Valid()
+    private Built Build()
     {
         var now = _clock.GetUtcNow();
-        var id = NextId();
         var unrouted = _random.NextDouble() < _mix.UnroutedRate;
         var office = unrouted ? null : _offices[_random.Next(_offices.Count)];
-        var (site, postcode) = Location(office);
+        var location = NewOrigin(office);
 
-        var coroner = _random.NextDouble() < _mix.CoronerReferralRate;
-        var age = _random.NextDouble() < 0.03 ? _random.Next(0, 18) : _random.Next(45, 101);
-        var death = now - TimeSpan.FromMinutes(_random.Next(10, 72 * 60));
-        var birth = DateOnly.FromDateTime(death.UtcDateTime).AddYears(-age).AddDays(-_random.Next(1, 360));
-        var actualAge = NotificationValidator.AgeInYears(birth, DateOnly.FromDateTime(death.UtcDateTime));
+        var age = _random.Next(100) switch
+        {
+            < 3 => _random.Next(0, 18),
+            < 15 => _random.Next(18, 65),
+            _ => _random.Next(65, 105),
+        };
+        var death = now - TimeSpan.FromMinutes(_random.Next(10, 5 * 24 * 60));
+        var deathDate = DateOnly.FromDateTime(death.UtcDateTime);
+        var birth = deathDate.AddYears(-age).AddDays(-_random.Next(1, 365));
+        var ageAtDeath = NotificationValidator.AgeInYears(birth, deathDate);
+        var child = ageAtDeath < IntakePlanner.ChildDeathAgeLimit;
 
+        var id = $"{_runId}-{++_sequence:D8}";
         var notification = new DeathNotification
         {
             SchemaVersion = 1,
-            SourceSystem = office is null ? "sim-community" : $"sim-{office.OfficeId}",
+            SourceSystem = location.SourceSystem,
             NotificationId = id,
-            PublisherOdsCode = office?.SiteOdsCodes[0] ?? "Y0100",
-            SiteOdsCode = site,
-            PlaceOfDeath = NonDetentionPlaces[_random.Next(NonDetentionPlaces.Length)],
+            PublisherOdsCode = location.PublisherOdsCode,
+            SiteOdsCode = location.SiteOdsCode,
+            PlaceOfDeath = Weighted(location.IsHospitalSite ? HospitalPlaces : CommunityPlaces),
             Deceased = new Deceased
             {
-                NhsNumber = NewNhsNumber(),
+                NhsNumber = _random.Next(50) == 0 ? null : NewNhsNumber(),
                 IdentityConfirmed = true,
-                GivenName = GivenNames[_random.Next(GivenNames.Length)],
-                FamilyName = FamilyNames[_random.Next(FamilyNames.Length)],
+                GivenName = Pick(GivenNames),
+                FamilyName = Pick(FamilyNames),
                 DateOfBirth = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
-                Sex = Sexes.All[_random.Next(3)],
-                Postcode = postcode,
-                LearningDisabilityOrAutism = _random.NextDouble() < 0.02,
+                Sex = _random.Next(200) == 0 ? "unknown" : _random.Next(100) == 0 ? "other" : _random.Next(2) == 0 ? "female" : "male",
+                Postcode = location.Postcode,
+                LearningDisabilityOrAutism = _random.Next(50) == 0,
             },
-            DateTimeOfDeath = death.ToOffset(TimeSpan.Zero).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture),
+            DateTimeOfDeath = death.ToOffset(TimeSpan.Zero).ToString(DateTimeFormat, CultureInfo.InvariantCulture),
             AttendingPractitioner = new AttendingPractitioner
             {
-                GmcNumber = _random.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture),
-                Name = "Dr " + FamilyNames[_random.Next(FamilyNames.Length)],
+                GmcNumber = _random.Next(1_000_000, 10_000_000).ToString(CultureInfo.InvariantCulture),
+                Name = "Dr " + Pick(FamilyNames),
                 AvailableWithinReasonableTime = true,
             },
-            ProposedCauseOfDeath = new ProposedCauseOfDeath
-            {
-                Ia = actualAge >= 80 && _random.NextDouble() < 0.2 ? "Frailty of old age" : NaturalCauses[_random.Next(NaturalCauses.Length)],
-                Ii = _random.NextDouble() < 0.5 ? NaturalContributors[_random.Next(NaturalContributors.Length)] : null,
-            },
-            UrgentRelease = _random.NextDouble() < _mix.UrgentReleaseRate
-                ? new UrgentRelease { Reason = UrgentReleaseReasons.All[_random.Next(UrgentReleaseReasons.All.Count)] }
-                : null,
-            Informant = Informant(office),
+            ProposedCauseOfDeath = NaturalCause(ageAtDeath, child),
+            UrgentRelease = _random.NextDouble() < _mix.UrgentReleaseRate ? new UrgentRelease { Reason = Pick(UrgentReleaseReasons.All) } : null,
+            Informant = _random.Next(25) == 0 ? null : NewInformant(office, child),
         };
 
+        var coroner = _random.NextDouble() < _mix.CoronerReferralRate;
         if (coroner)
         {
-            notification = MakeReferable(notification, actualAge);
+            notification = MakeReferable(notification, ageAtDeath);
+            if (_random.Next(7) == 0)
+            {
+                notification = MakeReferable(notification, ageAtDeath);
+            }
         }
 
-        var route = coroner ? Routes.CoronerReferral : Routes.Scrutiny;
         var queue = office is null ? Queues.Unrouted
             : coroner ? Queues.CoronerReferralReview
             : notification.UrgentRelease is not null ? Queues.UrgentRelease
             : Queues.Scrutiny;
-
-        return new SyntheticNotification(
-            $"{notification.SourceSystem}:{id}",
-            JsonSerializer.SerializeToUtf8Bytes(notification, ContractsJsonContext.Default.DeathNotification),
-            SyntheticKind.Valid,
-            route,
-            office?.OfficeId,
-            queue);
+        return new Built($"{notification.SourceSystem}:{id}", notification, coroner ? Routes.CoronerReferral : Routes.Scrutiny, office?.OfficeId, queue);
     }
 
+    /// <summary>A cause an ME would accept without the coroner: available AP, natural wording (traps included).</summary>
+    private ProposedCauseOfDeath NaturalCause(int age, bool child)
+    {
+        if (age >= ScreeningTerms.Default.OldAge.NaturalFromAge && _random.Next(4) == 0)
+        {
+            return new ProposedCauseOfDeath
+            {
+                Ia = Pick(CauseOfDeathTexts.OldAge),
+                Ii = _random.Next(2) == 0 ? Pick(CauseOfDeathTexts.NaturalContributors) : null,
+            };
+        }
+
+        var (ia, ib, ic) = Pick(child ? CauseOfDeathTexts.ChildChains : CauseOfDeathTexts.NaturalChains);
+        return new ProposedCauseOfDeath
+        {
+            Ia = ia,
+            Ib = ib,
+            Ic = ic,
+            Ii = !child && _random.Next(2) == 0 ? Pick(CauseOfDeathTexts.NaturalContributors) : null,
+        };
+    }
+
+    /// <summary>Adds one coroner-referral criterion, by one of the routes DOMAIN §3 lists for it.</summary>
     private DeathNotification MakeReferable(DeathNotification n, int age)
     {
-        switch (_random.Next(8))
+        var cause = n.ProposedCauseOfDeath!;
+        switch (_random.Next(10))
         {
             case 0:
-                return n with { Circumstances = [ReasonCodes.All[_random.Next(ReasonCodes.All.Count)]] };
+                var circumstances = (n.Circumstances ?? []).Append(Pick(ReasonCodes.All));
+                if (_random.Next(4) == 0)
+                {
+                    circumstances = circumstances.Append(Pick(ReasonCodes.All));
+                }
+
+                return n with { Circumstances = [.. circumstances.Distinct()] };
             case 1:
-                return n with { PlaceOfDeath = PlacesOfDeath.StateDetention[_random.Next(PlacesOfDeath.StateDetention.Count)] };
+                return n with { PlaceOfDeath = Pick(PlacesOfDeath.StateDetention) };
             case 2:
                 return n with { AttendingPractitioner = null };
             case 3:
-                return n with { AttendingPractitioner = n.AttendingPractitioner! with { AvailableWithinReasonableTime = false } };
+                return n with { AttendingPractitioner = n.AttendingPractitioner is { } ap ? ap with { AvailableWithinReasonableTime = false } : null };
             case 4:
-                return n with { Deceased = n.Deceased! with { IdentityConfirmed = false } };
+                // An unidentified person often has no NHS number either.
+                var deceased = n.Deceased! with { IdentityConfirmed = false };
+                return n with { Deceased = _random.Next(2) == 0 ? deceased with { NhsNumber = null } : deceased };
             case 5:
-                return n with { ProposedCauseOfDeath = n.ProposedCauseOfDeath! with { Ia = null } };
-            case 6 when age < 80:
-                return n with { ProposedCauseOfDeath = n.ProposedCauseOfDeath! with { Ia = "Old age" } };
+                return n with { ProposedCauseOfDeath = cause with { Ia = _random.Next(2) == 0 ? null : "", Ib = null, Ic = null } };
+            case 6 when age < ScreeningTerms.Default.OldAge.NaturalFromAge:
+                return n with { ProposedCauseOfDeath = cause with { Ia = Pick(CauseOfDeathTexts.OldAge), Ib = null, Ic = null } };
             default:
-                var (_, text) = ReferableTexts[_random.Next(ReferableTexts.Length)];
-                return _random.Next(2) == 0
-                    ? n with { ProposedCauseOfDeath = n.ProposedCauseOfDeath! with { Ia = text } }
-                    : n with { ProposedCauseOfDeath = n.ProposedCauseOfDeath! with { Ib = text } };
+                var (_, text, parts) = Pick(CauseOfDeathTexts.Referable);
+                return n with
+                {
+                    ProposedCauseOfDeath = Pick(parts) switch
+                    {
+                        "ia" => cause with { Ia = text, Ib = null, Ic = null },
+                        "ib" => cause with { Ib = text, Ic = null },
+                        "ic" when cause.Ib is not null => cause with { Ic = text },
+                        "ic" => cause with { Ib = text },
+                        _ => cause with { Ii = text },
+                    },
+                };
         }
     }
 
     private SyntheticNotification Invalid()
     {
-        var valid = JsonSerializer.Deserialize(Valid().Value, ContractsJsonContext.Default.DeathNotification)!;
-        var key = $"{valid.SourceSystem}:{valid.NotificationId}";
-        byte[] Serialize(DeathNotification n) => JsonSerializer.SerializeToUtf8Bytes(n, ContractsJsonContext.Default.DeathNotification);
-
-        var value = _random.Next(8) switch
+        var (key, valid, _, _, _) = Build();
+        var now = _clock.GetUtcNow();
+        var value = _random.Next(14) switch
         {
-            0 => Serialize(valid with { Deceased = valid.Deceased! with { NhsNumber = BreakCheckDigit(valid.Deceased.NhsNumber!) } }),
-            1 => Serialize(valid with { DateTimeOfDeath = _clock.GetUtcNow().AddDays(2).ToString("yyyy-MM-dd'T'HH:mm:ssK", CultureInfo.InvariantCulture) }),
+            0 => Serialize(valid with { Deceased = valid.Deceased! with { NhsNumber = BreakCheckDigit(valid.Deceased.NhsNumber ?? NewNhsNumber()) } }),
+            1 => Serialize(valid with { DateTimeOfDeath = now.AddDays(2).ToString(DateTimeFormat, CultureInfo.InvariantCulture) }),
             2 => Serialize(valid with { PlaceOfDeath = "car-park" }),
             3 => Serialize(valid with { SiteOdsCode = null }),
-            4 => Serialize(valid)[..40],
-            5 => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Serialize(valid)).Replace("\"schemaVersion\":1", "\"schemaVersion\":\"one\"", StringComparison.Ordinal)),
-            6 => Encoding.UTF8.GetBytes("{\"schemaVersion\":1,\"padding\":\"" + new string('x', DeathNotificationParser.MaxMessageBytes) + "\"}"),
-            _ => Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(Serialize(valid)).Replace("{\"schemaVersion\":1", "{\"schemaVersion\":1,\"ward\":\"7B\"", StringComparison.Ordinal)),
+            4 => Serialize(valid with { Deceased = null }),
+            5 => Serialize(valid with { DateTimeOfDeath = null }),
+            6 => Serialize(valid)[..(Serialize(valid).Length / 2)],
+            7 => Replace(Serialize(valid), "\"schemaVersion\":1", "\"schemaVersion\":\"one\""),
+            8 => Replace(Replace(Serialize(valid), "\"identityConfirmed\":true", "\"identityConfirmed\":\"true\""), "\"identityConfirmed\":false", "\"identityConfirmed\":\"false\""),
+            9 => Serialize(valid with { ProposedCauseOfDeath = valid.ProposedCauseOfDeath! with { Ii = Oversize() } }),
+            10 => Replace(Serialize(valid), "{\"schemaVersion\":1", "{\"schemaVersion\":1,\"ward\":\"7B\""),
+            11 => Serialize(valid with { DateTimeOfDeath = now.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) }),
+            12 => Serialize(valid with
+            {
+                DateTimeOfDeath = now.AddDays(-3).ToString(DateTimeFormat, CultureInfo.InvariantCulture),
+                Deceased = valid.Deceased! with { DateOfBirth = DateOnly.FromDateTime(now.UtcDateTime.AddDays(-1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+            }),
+            _ => Serialize(valid with { Circumstances = ["misadventure"] }),
         };
         return new SyntheticNotification(key, value, SyntheticKind.Invalid, null, null, null);
     }
 
-    private (string Site, string Postcode) Location(OfficeCoverage? office)
+    private Origin NewOrigin(OfficeCoverage? office)
     {
         if (office is null)
         {
-            // A GP practice no office covers, in a district no office covers.
-            return ($"Y0{_random.Next(1000, 9999)}", $"ZE{_random.Next(1, 3)} {_random.Next(1, 9)}QQ");
+            var practice = UncoveredPracticeCode('0');
+            return new(practice, practice, Postcode(Pick(_unroutedDistricts)), "sim-gp-out-of-area", IsHospitalSite: false);
         }
 
-        var district = office.PostcodeDistricts[_random.Next(office.PostcodeDistricts.Count)];
-        var postcode = $"{district} {_random.Next(1, 9)}{(char)('A' + _random.Next(26))}{(char)('A' + _random.Next(26))}";
+        var ownDistrict = Pick(office.PostcodeDistricts);
+        if (_random.Next(3) == 0)
+        {
+            // A community death notified by a GP practice no office maps: only the home postcode routes it.
+            var practice = UncoveredPracticeCode('1');
+            return new(practice, practice, Postcode(ownDistrict), $"sim-gp-{office.OfficeId}", IsHospitalSite: false);
+        }
 
-        // A third are community deaths notified by an unmapped GP practice: routed by postcode district.
-        return _random.Next(3) == 0
-            ? ($"Y1{_random.Next(1000, 9999)}", postcode)
-            : (office.SiteOdsCodes[_random.Next(office.SiteOdsCodes.Count)], postcode);
+        // The site decides before the postcode: some die in a hospital far from home, and some have no postcode.
+        var other = _offices[_random.Next(_offices.Count)];
+        var postcode = _random.Next(30) == 0 ? null : Postcode(_random.Next(5) == 0 ? Pick(other.PostcodeDistricts) : ownDistrict);
+        return new(office.SiteOdsCodes[0], Pick(office.SiteOdsCodes), postcode, $"sim-epr-{office.OfficeId}", IsHospitalSite: true);
     }
 
-    private Informant Informant(OfficeCoverage? office)
+    private string UncoveredPracticeCode(char series)
     {
-        var channel = ContactChannels.All[_random.Next(ContactChannels.All.Count)];
-        var welsh = office?.OfficeId == "me-wales" && _random.Next(3) == 0;
+        while (true)
+        {
+            var code = $"Y{series}{_random.Next(1000, 10_000)}";
+            if (!_coveredSites.Contains(code))
+            {
+                return code;
+            }
+        }
+    }
+
+    private string Postcode(string district) =>
+        $"{district} {_random.Next(1, 10)}{InwardLetters[_random.Next(InwardLetters.Length)]}{InwardLetters[_random.Next(InwardLetters.Length)]}";
+
+    private Informant NewInformant(OfficeCoverage? office, bool child)
+    {
+        var welsh = office?.OfficeId == "me-wales" ? _random.Next(5) < 2 : _random.Next(100) == 0;
         return new Informant
         {
-            Name = $"{GivenNames[_random.Next(GivenNames.Length)]} {FamilyNames[_random.Next(FamilyNames.Length)]}",
-            Relationship = _random.Next(2) == 0 ? "daughter" : "spouse",
-            Phone = $"07700 900{_random.Next(100, 999)}",
-            Email = $"informant{_random.Next(1000, 9999)}@example.org",
-            Address = $"{_random.Next(1, 200)} Example Street",
-            PreferredChannel = channel,
+            Name = $"{Pick(GivenNames)} {Pick(FamilyNames)}",
+            Relationship = Pick(child ? ChildRelationships : AdultRelationships),
+
+            // Some contact details are missing so that channel fallback (email → sms → letter) has work to do.
+            Phone = _random.Next(15) == 0 ? null : _random.Next(4) == 0 ? $"+44 7700 900{_random.Next(100, 1000)}" : $"07700 900{_random.Next(100, 1000)}",
+            Email = _random.Next(10) == 0 ? null : $"informant.{_random.Next(1000, 10_000)}@example.org",
+            Address = $"{_random.Next(1, 200)} Example Street, Testville",
+            PreferredChannel = Pick(ContactChannels.All),
             Language = welsh ? Languages.Welsh : Languages.English,
-            ConsentToContact = _random.NextDouble() < 0.9,
+            ConsentToContact = _random.Next(10) != 0,
         };
     }
-
-    private string NextId() => $"{_runId}-{++_sequence:D8}";
 
     /// <summary>An NHS number in the 999 test range with a valid modulus-11 check digit.</summary>
     private string NewNhsNumber()
@@ -288,19 +338,50 @@ public sealed class NotificationGenerator
                 sum += (body[i] - '0') * (10 - i);
             }
 
-            var check = 11 - (sum % 11);
-            if (check == 11)
-            {
-                check = 0;
-            }
-
+            var check = (11 - (sum % 11)) % 11;
             if (check != 10)
             {
-                return body + check.ToString(CultureInfo.InvariantCulture);
+                return body + (char)('0' + check);
             }
         }
     }
 
-    private static string BreakCheckDigit(string nhsNumber) =>
-        nhsNumber[..9] + (char)('0' + ((nhsNumber[9] - '0' + 1) % 10));
+    private string Oversize()
+    {
+        var text = new StringBuilder(DeathNotificationParser.MaxMessageBytes + 100);
+        while (text.Length <= DeathNotificationParser.MaxMessageBytes)
+        {
+            text.Append(Pick(CauseOfDeathTexts.NaturalContributors)).Append("; ");
+        }
+
+        return text.ToString();
+    }
+
+    private T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
+
+    private string Weighted((string Value, int Weight)[] table)
+    {
+        var roll = _random.Next(table.Sum(t => t.Weight));
+        foreach (var (value, weight) in table)
+        {
+            if ((roll -= weight) < 0)
+            {
+                return value;
+            }
+        }
+
+        return table[^1].Value;
+    }
+
+    private static byte[] Serialize(DeathNotification n) => JsonSerializer.SerializeToUtf8Bytes(n, ContractsJsonContext.Default.DeathNotification);
+
+    private static byte[] Replace(byte[] json, string from, string to) =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(json).Replace(from, to, StringComparison.Ordinal));
+
+    /// <summary>Changes the last digit, so the modulus-11 check fails.</summary>
+    private static string BreakCheckDigit(string nhsNumber) => nhsNumber[..9] + (char)('0' + ((nhsNumber[9] - '0' + 1) % 10));
+
+    private sealed record Built(string Key, DeathNotification Notification, string Route, string? OfficeId, string Queue);
+
+    private sealed record Origin(string PublisherOdsCode, string SiteOdsCode, string? Postcode, string SourceSystem, bool IsHospitalSite);
 }

@@ -1,0 +1,164 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using Confluent.Kafka;
+using MedicalExaminer.Contracts;
+using MedicalExaminer.Kafka;
+using MedicalExaminer.SyntheticData;
+using Microsoft.Extensions.Options;
+
+namespace MedicalExaminer.Cli.Commands;
+
+/// <summary>
+/// <c>me publish --count N</c>: publishes synthetic notifications with the service's idempotent producer
+/// (schema and traceparent headers, key <c>{sourceSystem}:{notificationId}</c>), optionally at a fixed rate.
+/// </summary>
+internal static class PublishCommand
+{
+    public const string BootstrapServersVariable = "Kafka__BootstrapServers";
+
+    public static Command Create(CliConsole console)
+    {
+        var count = CommonOptions.Count();
+        var seed = CommonOptions.Seed();
+        var bootstrap = new Option<string?>("--bootstrap-servers", "-b")
+        {
+            Description = $"Kafka bootstrap servers; defaults to the {BootstrapServersVariable} environment variable.",
+        };
+        var topic = new Option<string>("--topic", "-t") { Description = "Topic to publish to.", DefaultValueFactory = _ => Topics.DeathNotifications };
+        var rate = new Option<double?>("--rate", "-r")
+        {
+            Description = "Messages per second; as fast as the brokers take them when omitted.",
+            Validators = { r => { if (r.GetValueOrDefault<double?>() is <= 0) { r.AddError("--rate must be positive."); } } },
+        };
+        var defaults = new SyntheticMix();
+        var duplicateRate = CommonOptions.Rate("--duplicate-rate", defaults.DuplicateRate, "Share of redelivered (duplicate) messages.");
+        var invalidRate = CommonOptions.Rate("--invalid-rate", defaults.InvalidRate, "Share of invalid messages (they go to the dead-letter topic).");
+        var command = new Command("publish", "Publish synthetic death notifications to Kafka.")
+        {
+            count, seed, bootstrap, topic, rate, duplicateRate, invalidRate,
+        };
+        command.SetAction((parse, cancellationToken) =>
+        {
+            var servers = parse.GetValue(bootstrap) ?? console.GetEnvironmentVariable(BootstrapServersVariable);
+            var mix = defaults with { DuplicateRate = parse.GetValue(duplicateRate), InvalidRate = parse.GetValue(invalidRate) };
+            return RunAsync(console, new PublishRun(
+                parse.GetValue(count), CommonOptions.SeedOrRandom(parse.GetValue(seed)), servers, parse.GetValue(topic)!, parse.GetValue(rate), mix), cancellationToken);
+        });
+        return command;
+    }
+
+    private static async Task<int> RunAsync(CliConsole console, PublishRun run, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(run.BootstrapServers))
+        {
+            await console.Error.WriteLineAsync($"me publish: no Kafka bootstrap servers: pass --bootstrap-servers or set {BootstrapServersVariable}.");
+            return ExitCodes.Failure;
+        }
+
+        if (run.DuplicateRate + run.InvalidRate > 1)
+        {
+            await console.Error.WriteLineAsync("me publish: --duplicate-rate and --invalid-rate add up to more than 1.");
+            return ExitCodes.Failure;
+        }
+
+        var generator = new NotificationGenerator(run.Seed, run.Mix, clock: console.Clock);
+        using var publisher = new KafkaPublisher(Options.Create(new KafkaOptions { BootstrapServers = run.BootstrapServers, ClientId = "me-cli" }));
+
+        // The run is one trace, started whether or not anything listens, so every message carries a traceparent
+        // that ties what the intake worker does with it back to this run.
+        using var trace = new Activity("me publish").Start();
+        var deliveries = new DeliveryTally();
+        var kinds = new Dictionary<SyntheticKind, int>();
+        var clock = Stopwatch.StartNew();
+        var enqueued = 0;
+        await PublishProgress.RunAsync(console, $"publishing to {run.Topic}", run.Count, async report =>
+        {
+            try
+            {
+                for (; enqueued < run.Count; enqueued++)
+                {
+                    if (run.Rate is { } perSecond && TimeSpan.FromSeconds(enqueued / perSecond) - clock.Elapsed is { Ticks: > 0 } ahead)
+                    {
+                        await Task.Delay(ahead, cancellationToken);
+                    }
+
+                    var notification = generator.Next();
+                    kinds[notification.Kind] = kinds.GetValueOrDefault(notification.Kind) + 1;
+                    publisher.Enqueue(run.Topic, notification.Key, notification.Value, SchemaIds.DeathNotificationV1, deliveries.OnDelivered);
+                    if (enqueued % 1000 == 0)
+                    {
+                        report(deliveries.Completed);
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Ctrl+C: stop generating; what was handed to the producer is still delivered and counted below.
+            }
+
+            // Until librdkafka reports on every message: acknowledged, or failed after its retries and message timeout.
+            while (deliveries.Completed < enqueued)
+            {
+                publisher.Flush(TimeSpan.FromMilliseconds(200));
+                report(deliveries.Completed);
+            }
+
+            report(deliveries.Completed);
+        });
+        clock.Stop();
+
+        if (deliveries.Failed > 0)
+        {
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"me publish: {deliveries.Failed} of {enqueued} messages were not delivered (first error: {deliveries.FirstError})."));
+        }
+
+        var seconds = Math.Max(clock.Elapsed.TotalSeconds, 0.001);
+        await console.Out.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"published {deliveries.Delivered} notifications to {run.Topic} in {seconds:F1} s ({deliveries.Delivered / seconds:F0}/s): "
+            + $"{kinds.GetValueOrDefault(SyntheticKind.Valid)} valid, {kinds.GetValueOrDefault(SyntheticKind.Duplicate)} duplicates, "
+            + $"{kinds.GetValueOrDefault(SyntheticKind.Invalid)} invalid; seed {run.Seed}"));
+        return deliveries.Failed > 0 ? ExitCodes.Failure
+            : enqueued < run.Count ? ExitCodes.Failure
+            : ExitCodes.Success;
+    }
+
+    private sealed record PublishRun(int Count, int Seed, string? BootstrapServers, string Topic, double? Rate, SyntheticMix Mix)
+    {
+        public double DuplicateRate => Mix.DuplicateRate;
+
+        public double InvalidRate => Mix.InvalidRate;
+    }
+
+    /// <summary>Counts delivery reports, which arrive on librdkafka's delivery thread.</summary>
+    private sealed class DeliveryTally
+    {
+        private long _delivered;
+        private long _failed;
+
+        public long Delivered => Interlocked.Read(ref _delivered);
+
+        public long Failed => Interlocked.Read(ref _failed);
+
+        public long Completed => Delivered + Failed;
+
+        public ErrorCode? FirstError { get; private set; }
+
+        public void OnDelivered(DeliveryReport<string?, byte[]> report)
+        {
+            if (report.Error.IsError)
+            {
+                // Only the code: the reason string may quote broker detail, and the message itself is never shown.
+                if (Interlocked.Increment(ref _failed) == 1)
+                {
+                    FirstError = report.Error.Code;
+                }
+            }
+            else
+            {
+                Interlocked.Increment(ref _delivered);
+            }
+        }
+    }
+}

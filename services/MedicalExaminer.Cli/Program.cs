@@ -1,0 +1,3 @@
+using MedicalExaminer.Cli;
+
+return await CliApp.RunAsync(args, CliConsole.FromProcess());
