@@ -70,18 +70,18 @@ public sealed class MockKafkaCluster : IDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(topic);
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(replicationFactor, 1);
-        Check(NativeMethods.MockTopicCreate(_cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic with {partitions} partitions");
+        Invoke(cluster => NativeMethods.MockTopicCreate(cluster, topic, partitions, Math.Min(replicationFactor, BrokerCount)), $"create topic with {partitions} partitions");
     }
 
     /// <summary>Takes a broker down: its connections are closed and new ones refused until <see cref="SetBrokerUp"/>.</summary>
     /// <remarks>Broker ids run from 1 to <see cref="BrokerCount"/>; -1 means every broker. Partition leadership does not move.</remarks>
-    public void SetBrokerDown(int brokerId) => Check(NativeMethods.MockBrokerSetDown(_cluster, brokerId), $"set broker {brokerId} down");
+    public void SetBrokerDown(int brokerId) => Invoke(cluster => NativeMethods.MockBrokerSetDown(cluster, brokerId), $"set broker {brokerId} down");
 
-    public void SetBrokerUp(int brokerId) => Check(NativeMethods.MockBrokerSetUp(_cluster, brokerId), $"set broker {brokerId} up");
+    public void SetBrokerUp(int brokerId) => Invoke(cluster => NativeMethods.MockBrokerSetUp(cluster, brokerId), $"set broker {brokerId} up");
 
     /// <summary>Delays every response of the broker by <paramref name="rtt"/>.</summary>
     public void SetBrokerRoundTripTime(int brokerId, TimeSpan rtt) =>
-        Check(NativeMethods.MockBrokerSetRtt(_cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} round-trip time");
+        Invoke(cluster => NativeMethods.MockBrokerSetRtt(cluster, brokerId, (int)rtt.TotalMilliseconds), $"set broker {brokerId} round-trip time");
 
     /// <summary>
     /// The next requests of <paramref name="api"/> (to any broker) fail with these errors, one per request, in
@@ -89,20 +89,16 @@ public sealed class MockKafkaCluster : IDisposable
     /// </summary>
     public void PushRequestErrors(KafkaApiKey api, params ErrorCode[] errors)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        NativeMethods.MockPushRequestErrorsArray(_cluster, (short)api, (nuint)errors.Length, errors.Select(e => (int)e).ToArray());
+        var codes = errors.Select(e => (int)e).ToArray();
+        Invoke(cluster => NativeMethods.MockPushRequestErrorsArray(cluster, (short)api, (nuint)codes.Length, codes));
     }
 
     /// <summary>Forgets request errors pushed for <paramref name="api"/> that have not been consumed yet.</summary>
-    public void ClearRequestErrors(KafkaApiKey api)
-    {
-        ObjectDisposedException.ThrowIf(_disposed, this);
-        NativeMethods.MockClearRequestErrors(_cluster, (short)api);
-    }
+    public void ClearRequestErrors(KafkaApiKey api) => Invoke(cluster => NativeMethods.MockClearRequestErrors(cluster, (short)api));
 
     /// <summary>Moves the leadership of a partition (the mock does not elect a new leader when a broker goes down).</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
-        Check(NativeMethods.MockPartitionSetLeader(_cluster, topic, partition, brokerId), $"move partition {partition} leader to broker {brokerId}");
+        Invoke(cluster => NativeMethods.MockPartitionSetLeader(cluster, topic, partition, brokerId), $"move partition {partition} leader to broker {brokerId}");
 
     /// <summary>
     /// The brokers' <c>group.initial.rebalance.delay.ms</c> (3 s in Kafka and in the mock): how long a new
@@ -110,9 +106,8 @@ public sealed class MockKafkaCluster : IDisposable
     /// </summary>
     public void SetGroupInitialRebalanceDelay(TimeSpan delay)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
         ArgumentOutOfRangeException.ThrowIfLessThan(delay, TimeSpan.Zero);
-        NativeMethods.MockGroupInitialRebalanceDelay(_cluster, (int)delay.TotalMilliseconds);
+        Invoke(cluster => NativeMethods.MockGroupInitialRebalanceDelay(cluster, (int)delay.TotalMilliseconds));
     }
 
     /// <summary>The librdkafka file the cluster runs in; Confluent.Kafka clients of this process use the same one.</summary>
@@ -133,9 +128,25 @@ public sealed class MockKafkaCluster : IDisposable
         }
     }
 
-    private void Check(int error, string what)
+    // Every native call goes through the gate: a call racing Dispose would pass a freed cluster to librdkafka.
+    private void Invoke(Action<nint> call)
     {
-        ObjectDisposedException.ThrowIf(_disposed, this);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            call(_cluster);
+        }
+    }
+
+    private void Invoke(Func<nint, int> call, string what)
+    {
+        int error;
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            error = call(_cluster);
+        }
+
         if (error != 0)
         {
             throw new InvalidOperationException($"Mock cluster could not {what}: {(ErrorCode)error}.");

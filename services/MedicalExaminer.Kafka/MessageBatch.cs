@@ -39,8 +39,14 @@ public sealed class MessageBatch(IReadOnlyList<InboundMessage> messages)
     internal void ResetDeadLetters() => _deadLetters.Clear();
 }
 
-/// <summary>Handles a batch. Returns only when its effects are durable; throwing makes the batch be retried.</summary>
+/// <summary>
+/// Handles a batch. Returns only when its effects are durable (the offsets are stored right after); throwing
+/// makes the same batch be retried with backoff, so effects must be idempotent. Messages that can never be
+/// handled go to <see cref="MessageBatch.DeadLetter"/> instead of throwing, or they would block their partition.
+/// A thrown exception is logged: its message must not carry personal data.
+/// </summary>
 public interface IBatchHandler
 {
+    /// <param name="cancellationToken">Fires when shutdown's drain time is up; the batch is then redelivered later.</param>
     Task HandleAsync(MessageBatch batch, CancellationToken cancellationToken);
 }

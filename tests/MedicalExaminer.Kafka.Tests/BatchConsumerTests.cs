@@ -199,6 +199,63 @@ public sealed class BatchConsumerTests(KafkaClusterFixture kafka)
         Assert.Equal(expected, handler.Handled.Select(m => m.ParentContext.TraceId.ToHexString()).Order());
     }
 
+    [Fact]
+    public async Task metrics_count_handled_and_dead_lettered_messages_labelled_by_topic_and_group_only()
+    {
+        var topic = kafka.CreateTopic("metered", partitions: 2);
+        var dlq = kafka.CreateTopic("metered-dlq", partitions: 1);
+        var group = KafkaClusterFixture.NewGroupId("metered");
+        var measurements = new List<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
+        using var listener = new System.Diagnostics.Metrics.MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == KafkaMetrics.MeterName)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
+        {
+            var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
+            if (Equals(labels.GetValueOrDefault("topic"), topic))
+            {
+                lock (measurements)
+                {
+                    measurements.Add((instrument.Name, value, labels));
+                }
+            }
+        });
+        listener.Start();
+
+        await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 0, 10, prefix: "a");
+        await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 1, 10, prefix: "b");
+        var handler = new ScriptedHandler((batch, _, _) =>
+        {
+            foreach (var message in batch.Messages.Where(m => m.Key == "a-0"))
+            {
+                batch.DeadLetter(message, "invalid-json", "body: not JSON");
+            }
+
+            return Task.CompletedTask;
+        });
+        await using var host = await ConsumerHost.StartAsync(kafka.BootstrapServers, topic, group, handler,
+            new Dictionary<string, string?> { ["DeadLetterTopic"] = dlq });
+        await Poll.UntilAsync(() => handler.Handled.Count >= 20, "all 20 messages are handled");
+        await Poll.UntilAsync(
+            () => { lock (measurements) { return measurements.Where(m => m.Instrument == "me.kafka.messages_consumed").Sum(m => m.Value) >= 20; } },
+            "the consumed counter reaches 20");
+
+        lock (measurements)
+        {
+            Assert.Equal(20, measurements.Where(m => m.Instrument == "me.kafka.messages_consumed").Sum(m => m.Value));
+            Assert.Equal(1, measurements.Where(m => m.Instrument == "me.kafka.messages_dead_lettered").Sum(m => m.Value));
+            Assert.All(measurements, m => Assert.Equal(group, m.Tags["group"]));
+            Assert.All(measurements, m => Assert.Subset(new HashSet<string> { "topic", "group", "error_code" }, m.Tags.Keys.ToHashSet()));
+        }
+    }
+
     private static string Header(ConsumeResult<string, byte[]> result, string name) =>
         result.Message.Headers.TryGetLastBytes(name, out var bytes) ? Encoding.UTF8.GetString(bytes) : $"(no {name} header)";
 }

@@ -2,6 +2,8 @@ using System.Text;
 using Confluent.Kafka;
 using MedicalExaminer.Kafka.Embedded;
 using MedicalExaminer.Testing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace MedicalExaminer.Kafka.Tests;
 
@@ -44,6 +46,39 @@ public sealed class MockKafkaClusterTests(KafkaClusterFixture kafka)
             Assert.Equal($"v{n}", Encoding.UTF8.GetString(r.Message.Value));
             Assert.Equal("test/1", Encoding.UTF8.GetString(r.Message.Headers.GetLastBytes("schema")));
         });
+    }
+
+    [Fact]
+    public async Task a_dev_host_without_configured_kafka_gets_an_embedded_cluster_with_its_topics_for_its_lifetime()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["EmbeddedKafka:Topics:from-config"] = "2" });
+
+        var cluster = builder.AddEmbeddedKafka(options => options.Topics["from-code"] = 4);
+
+        Assert.NotNull(cluster);
+        Assert.Equal(cluster.BootstrapServers, builder.Configuration["Kafka:BootstrapServers"]);
+        using (var host = builder.Build())
+        {
+            await host.StartAsync(TestContext.Current.CancellationToken);
+            using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = cluster.BootstrapServers }).Build();
+            var topics = admin.GetMetadata(TimeSpan.FromSeconds(10)).Topics.ToDictionary(t => t.Topic, t => t.Partitions.Count);
+            Assert.Equal(2, topics["from-config"]);
+            Assert.Equal(4, topics["from-code"]);
+            await host.StopAsync(TestContext.Current.CancellationToken);
+        }
+
+        Assert.Throws<ObjectDisposedException>(() => cluster.CreateTopic("after-host", 1));
+    }
+
+    [Fact]
+    public void a_dev_host_with_configured_kafka_starts_no_embedded_cluster()
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Kafka:BootstrapServers"] = "kafka.example:9092" });
+
+        Assert.Null(builder.AddEmbeddedKafka());
+        Assert.Equal("kafka.example:9092", builder.Configuration["Kafka:BootstrapServers"]);
     }
 
     [Fact]
