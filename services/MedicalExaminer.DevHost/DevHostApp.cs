@@ -70,6 +70,7 @@ public static class DevHostApp
     {
         var devHostUrl = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080";
         var rate = app.Services.GetRequiredService<IOptions<DevHostOptions>>().Value.DemoNotificationsPerSecond;
+        var psqlUri = PsqlUri(infrastructure.ConnectionString);
         Console.WriteLine($"""
 
             ==================================================================================
@@ -79,11 +80,19 @@ public static class DevHostApp
              Case counts (JSON)      : {devHostUrl}/
              Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
              Demo publisher          : {rate} synthetic notifications per second
-             Watch cases arrive      : psql "{infrastructure.ConnectionString}" -c "select queue, count(*) from casework.cases group by 1"
+             Watch cases arrive      : psql "{psqlUri}" -c "select queue, count(*) from casework.cases group by 1"
              Ctrl+C stops everything.
             ==================================================================================
 
             """);
+    }
+
+    /// <summary>psql speaks libpq URIs, not Npgsql connection strings.</summary>
+    private static string PsqlUri(string connectionString)
+    {
+        var b = new NpgsqlConnectionStringBuilder(connectionString);
+        var password = string.IsNullOrEmpty(b.Password) ? "" : ":" + Uri.EscapeDataString(b.Password);
+        return $"postgresql://{Uri.EscapeDataString(b.Username ?? "postgres")}{password}@{b.Host}:{b.Port}/{Uri.EscapeDataString(b.Database ?? "postgres")}";
     }
 
     private const string CountsSql = """

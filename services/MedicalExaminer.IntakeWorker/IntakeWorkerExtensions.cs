@@ -19,6 +19,8 @@ public static class IntakeWorkerExtensions
     private static readonly Dictionary<string, string?> Defaults = new()
     {
         ["Kafka:ClientId"] = "me-intake-worker",
+        // Npgsql logs every command at Information: far too much for a batch worker.
+        ["Logging:LogLevel:Npgsql"] = "Warning",
         [$"{ConsumerSection}:Topic"] = Topics.DeathNotifications,
         [$"{ConsumerSection}:GroupId"] = "me-intake-worker",
         [$"{ConsumerSection}:DeadLetterTopic"] = Topics.DeathNotificationsDeadLetter,
