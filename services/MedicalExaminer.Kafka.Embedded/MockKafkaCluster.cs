@@ -41,6 +41,8 @@ public sealed class MockKafkaCluster : IDisposable
         // lets the cluster outlive every client, as the dev host and `me kafka-mock` need.
         var errors = new byte[512];
         var conf = NativeMethods.ConfNew();
+
+        // Errors only: this handle never connects anywhere, so anything below is noise on the host's stderr.
         if (NativeMethods.ConfSet(conf, "log_level", "3", errors, (nuint)errors.Length) != 0)
         {
             NativeMethods.ConfDestroy(conf);
