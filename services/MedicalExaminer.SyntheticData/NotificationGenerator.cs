@@ -17,7 +17,6 @@ public sealed class NotificationGenerator
     /// <summary>Redeliveries repeat one of this many most recent valid messages, which bounds memory on long runs.</summary>
     private const int RedeliveryWindow = 10_000;
 
-    private const string DateTimeFormat = "yyyy-MM-dd'T'HH:mm:ssK";
 
     private static readonly string[] GivenNames = ["Testy", "Sample", "Mocky", "Dummy", "Synthia", "Placeholder", "Fixture", "Stubb"];
     private static readonly string[] FamilyNames = ["Testperson", "Sampleton", "Exampleby", "Mockford", "Synthwood", "Demoley", "Fakenham-Test"];
@@ -143,12 +142,12 @@ public sealed class NotificationGenerator
                 IdentityConfirmed = true,
                 GivenName = Pick(GivenNames),
                 FamilyName = Pick(FamilyNames),
-                DateOfBirth = birth.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+                DateOfBirth = birth.ToString("O", CultureInfo.InvariantCulture),
                 Sex = _random.Next(200) == 0 ? "unknown" : _random.Next(100) == 0 ? "other" : _random.Next(2) == 0 ? "female" : "male",
                 Postcode = location.Postcode,
                 LearningDisabilityOrAutism = _random.Next(50) == 0,
             },
-            DateTimeOfDeath = death.ToOffset(TimeSpan.Zero).ToString(DateTimeFormat, CultureInfo.InvariantCulture),
+            DateTimeOfDeath = IsoUtc(death),
             AttendingPractitioner = new AttendingPractitioner
             {
                 GmcNumber = _random.Next(1_000_000, 10_000_000).ToString(CultureInfo.InvariantCulture),
@@ -250,7 +249,7 @@ public sealed class NotificationGenerator
         var value = _random.Next(14) switch
         {
             0 => Serialize(valid with { Deceased = valid.Deceased! with { NhsNumber = BreakCheckDigit(valid.Deceased.NhsNumber ?? NewNhsNumber()) } }),
-            1 => Serialize(valid with { DateTimeOfDeath = now.AddDays(2).ToString(DateTimeFormat, CultureInfo.InvariantCulture) }),
+            1 => Serialize(valid with { DateTimeOfDeath = IsoUtc(now.AddDays(2)) }),
             2 => Serialize(valid with { PlaceOfDeath = "car-park" }),
             3 => Serialize(valid with { SiteOdsCode = null }),
             4 => Serialize(valid with { Deceased = null }),
@@ -260,11 +259,11 @@ public sealed class NotificationGenerator
             8 => Replace(Replace(Serialize(valid), "\"identityConfirmed\":true", "\"identityConfirmed\":\"true\""), "\"identityConfirmed\":false", "\"identityConfirmed\":\"false\""),
             9 => Serialize(valid with { ProposedCauseOfDeath = valid.ProposedCauseOfDeath! with { Ii = Oversize() } }),
             10 => Replace(Serialize(valid), "{\"schemaVersion\":1", "{\"schemaVersion\":1,\"ward\":\"7B\""),
-            11 => Serialize(valid with { DateTimeOfDeath = now.AddDays(-1).ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) }),
+            11 => Serialize(valid with { DateTimeOfDeath = now.AddDays(-1).UtcDateTime.ToString("s", CultureInfo.InvariantCulture) }),
             12 => Serialize(valid with
             {
-                DateTimeOfDeath = now.AddDays(-3).ToString(DateTimeFormat, CultureInfo.InvariantCulture),
-                Deceased = valid.Deceased! with { DateOfBirth = DateOnly.FromDateTime(now.UtcDateTime.AddDays(-1)).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) },
+                DateTimeOfDeath = IsoUtc(now.AddDays(-3)),
+                Deceased = valid.Deceased! with { DateOfBirth = DateOnly.FromDateTime(now.UtcDateTime.AddDays(-1)).ToString("O", CultureInfo.InvariantCulture) },
             }),
             _ => Serialize(valid with { Circumstances = ["misadventure"] }),
         };
@@ -361,7 +360,13 @@ public sealed class NotificationGenerator
 
     private string Weighted((string Value, int Weight)[] table)
     {
-        var roll = _random.Next(table.Sum(t => t.Weight));
+        var total = 0;
+        foreach (var (_, weight) in table)
+        {
+            total += weight;
+        }
+
+        var roll = _random.Next(total);
         foreach (var (value, weight) in table)
         {
             if ((roll -= weight) < 0)
@@ -372,6 +377,9 @@ public sealed class NotificationGenerator
 
         return table[^1].Value;
     }
+
+    /// <summary>ISO 8601 to the second with an explicit UTC offset ("s" is the formatter's fast path).</summary>
+    private static string IsoUtc(DateTimeOffset instant) => instant.UtcDateTime.ToString("s", CultureInfo.InvariantCulture) + "+00:00";
 
     private static byte[] Serialize(DeathNotification n) => JsonSerializer.SerializeToUtf8Bytes(n, ContractsJsonContext.Default.DeathNotification);
 
