@@ -79,6 +79,24 @@ public sealed class PublishCommandTests(KafkaClusterFixture kafka)
         Assert.Contains("Kafka__BootstrapServers", result.Error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task when_kafka_is_unreachable_it_reports_undelivered_messages_and_exits_one()
+    {
+        // A port nothing listens on: bound and released at once.
+        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+
+        var result = await CliRunner.RunAsync(
+            ["publish", "--count", "10", "--bootstrap-servers", $"127.0.0.1:{port}", "--delivery-timeout", "2"],
+            cancellationToken: TestContext.Current.CancellationToken);
+
+        Assert.Equal(ExitCodes.Failure, result.ExitCode);
+        Assert.Contains("10 of 10 messages were not delivered", result.Error, StringComparison.Ordinal);
+        Assert.StartsWith("published 0 notifications", result.OutputLines[^1], StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("--count", "0")]
     [InlineData("--invalid-rate", "1.5")]

@@ -31,19 +31,26 @@ internal static class PublishCommand
             Description = "Messages per second; as fast as the brokers take them when omitted.",
             Validators = { r => { if (r.GetValueOrDefault<double?>() is <= 0) { r.AddError("--rate must be positive."); } } },
         };
+        var deliveryTimeout = new Option<int>("--delivery-timeout")
+        {
+            Description = "Seconds a message may wait for the brokers before it counts as not delivered.",
+            DefaultValueFactory = _ => 60,
+            Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--delivery-timeout must be at least 1 second."); } } },
+        };
         var defaults = new SyntheticMix();
         var duplicateRate = CommonOptions.Rate("--duplicate-rate", defaults.DuplicateRate, "Share of redelivered (duplicate) messages.");
         var invalidRate = CommonOptions.Rate("--invalid-rate", defaults.InvalidRate, "Share of invalid messages (they go to the dead-letter topic).");
         var command = new Command("publish", "Publish synthetic death notifications to Kafka.")
         {
-            count, seed, bootstrap, topic, rate, duplicateRate, invalidRate,
+            count, seed, bootstrap, topic, rate, duplicateRate, invalidRate, deliveryTimeout,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var servers = parse.GetValue(bootstrap) ?? console.GetEnvironmentVariable(BootstrapServersVariable);
             var mix = defaults with { DuplicateRate = parse.GetValue(duplicateRate), InvalidRate = parse.GetValue(invalidRate) };
             return RunAsync(console, new PublishRun(
-                parse.GetValue(count), CommonOptions.SeedOrRandom(parse.GetValue(seed)), servers, parse.GetValue(topic)!, parse.GetValue(rate), mix), cancellationToken);
+                parse.GetValue(count), CommonOptions.SeedOrRandom(parse.GetValue(seed)), servers, parse.GetValue(topic)!, parse.GetValue(rate), mix,
+                TimeSpan.FromSeconds(parse.GetValue(deliveryTimeout))), cancellationToken);
         });
         return command;
     }
@@ -63,7 +70,14 @@ internal static class PublishCommand
         }
 
         var generator = new NotificationGenerator(run.Seed, run.Mix, clock: console.Clock);
-        using var publisher = new KafkaPublisher(Options.Create(new KafkaOptions { BootstrapServers = run.BootstrapServers, ClientId = "me-cli" }));
+        // librdkafka's own default (5 minutes) suits a service riding out a broker restart; a person at a terminal
+        // wants to hear sooner that Kafka is not there.
+        using var publisher = new KafkaPublisher(Options.Create(new KafkaOptions
+        {
+            BootstrapServers = run.BootstrapServers,
+            ClientId = "me-cli",
+            Producer = { ["message.timeout.ms"] = ((long)run.DeliveryTimeout.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) },
+        }));
 
         // The run is one trace, started whether or not anything listens, so every message carries a traceparent
         // that ties what the intake worker does with it back to this run.
@@ -108,6 +122,11 @@ internal static class PublishCommand
         });
         clock.Stop();
 
+        if (enqueued < run.Count)
+        {
+            await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"me publish: interrupted after {enqueued} of {run.Count} messages."));
+        }
+
         if (deliveries.Failed > 0)
         {
             await console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -119,12 +138,10 @@ internal static class PublishCommand
             $"published {deliveries.Delivered} notifications to {run.Topic} in {seconds:F1} s ({deliveries.Delivered / seconds:F0}/s): "
             + $"{kinds.GetValueOrDefault(SyntheticKind.Valid)} valid, {kinds.GetValueOrDefault(SyntheticKind.Duplicate)} duplicates, "
             + $"{kinds.GetValueOrDefault(SyntheticKind.Invalid)} invalid; seed {run.Seed}"));
-        return deliveries.Failed > 0 ? ExitCodes.Failure
-            : enqueued < run.Count ? ExitCodes.Failure
-            : ExitCodes.Success;
+        return deliveries.Failed > 0 || enqueued < run.Count ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private sealed record PublishRun(int Count, int Seed, string? BootstrapServers, string Topic, double? Rate, SyntheticMix Mix)
+    private sealed record PublishRun(int Count, int Seed, string? BootstrapServers, string Topic, double? Rate, SyntheticMix Mix, TimeSpan DeliveryTimeout)
     {
         public double DuplicateRate => Mix.DuplicateRate;
 
