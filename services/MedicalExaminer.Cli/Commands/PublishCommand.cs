@@ -63,13 +63,14 @@ internal static class PublishCommand
             return ExitCodes.Failure;
         }
 
-        if (run.DuplicateRate + run.InvalidRate > 1)
+        if (run.Mix.DuplicateRate + run.Mix.InvalidRate > 1)
         {
             await console.Error.WriteLineAsync("me publish: --duplicate-rate and --invalid-rate add up to more than 1.");
             return ExitCodes.Failure;
         }
 
         var generator = new NotificationGenerator(run.Seed, run.Mix, clock: console.Clock);
+
         // librdkafka's own default (5 minutes) suits a service riding out a broker restart; a person at a terminal
         // wants to hear sooner that Kafka is not there.
         using var publisher = new KafkaPublisher(Options.Create(new KafkaOptions
@@ -141,12 +142,7 @@ internal static class PublishCommand
         return deliveries.Failed > 0 || enqueued < run.Count ? ExitCodes.Failure : ExitCodes.Success;
     }
 
-    private sealed record PublishRun(int Count, int Seed, string? BootstrapServers, string Topic, double? Rate, SyntheticMix Mix, TimeSpan DeliveryTimeout)
-    {
-        public double DuplicateRate => Mix.DuplicateRate;
-
-        public double InvalidRate => Mix.InvalidRate;
-    }
+    private sealed record PublishRun(int Count, int Seed, string? BootstrapServers, string Topic, double? Rate, SyntheticMix Mix, TimeSpan DeliveryTimeout);
 
     /// <summary>Counts delivery reports, which arrive on librdkafka's delivery thread.</summary>
     private sealed class DeliveryTally
