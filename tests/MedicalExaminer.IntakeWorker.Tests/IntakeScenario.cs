@@ -121,6 +121,16 @@ public sealed class IntakeScenario : IAsyncDisposable
         }, timeout, "the intake consumer group commits offsets up to the end of every partition");
     }
 
+    /// <summary>Sum of the group's committed offsets over the topic's partitions (0 when nothing is committed).</summary>
+    public long CommittedOffsetTotal()
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = GroupId }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions
+            .Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
+        return probe.Committed(partitions, TimeSpan.FromSeconds(10)).Sum(c => c.Offset == Offset.Unset ? 0 : c.Offset.Value);
+    }
+
     public List<ConsumeResult<string, byte[]>> ReadDeadLetters(int expected, TimeSpan timeout)
     {
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
