@@ -331,14 +331,7 @@ public sealed class NotificationGenerator
         while (true)
         {
             var body = "999" + _random.Next(0, 1_000_000).ToString("D6", CultureInfo.InvariantCulture);
-            var sum = 0;
-            for (var i = 0; i < 9; i++)
-            {
-                sum += (body[i] - '0') * (10 - i);
-            }
-
-            var check = (11 - (sum % 11)) % 11;
-            if (check != 10)
+            if (NhsNumber.CheckDigit(body) is { } check)
             {
                 return body + (char)('0' + check);
             }

@@ -3,34 +3,34 @@ namespace MedicalExaminer.Domain;
 /// <summary>NHS number: ten digits whose tenth is the modulus-11 check digit of the first nine.</summary>
 public static class NhsNumber
 {
-    public static bool IsValid(string? value)
+    public static bool IsValid(string? value) =>
+        value is { Length: 10 }
+        && char.IsAsciiDigit(value[9])
+        && CheckDigit(value.AsSpan(0, 9)) == value[9] - '0';
+
+    /// <summary>
+    /// The modulus-11 check digit of the first nine digits, or null when there is none: a
+    /// computed 10 means no number with those digits was ever issued.
+    /// </summary>
+    public static int? CheckDigit(ReadOnlySpan<char> firstNine)
     {
-        if (value is not { Length: 10 })
+        if (firstNine.Length != 9)
         {
-            return false;
+            return null;
         }
 
         var sum = 0;
-        for (var i = 0; i < 10; i++)
+        for (var i = 0; i < 9; i++)
         {
-            if (!char.IsAsciiDigit(value[i]))
+            if (!char.IsAsciiDigit(firstNine[i]))
             {
-                return false;
+                return null;
             }
 
-            if (i < 9)
-            {
-                sum += (value[i] - '0') * (10 - i);
-            }
+            sum += (firstNine[i] - '0') * (10 - i);
         }
 
-        var check = 11 - (sum % 11);
-        if (check == 11)
-        {
-            check = 0;
-        }
-
-        // A check digit of 10 means the number was never issued.
-        return check != 10 && check == value[9] - '0';
+        var check = (11 - (sum % 11)) % 11;
+        return check == 10 ? null : check;
     }
 }
