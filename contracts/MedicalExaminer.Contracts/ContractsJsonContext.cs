@@ -12,6 +12,8 @@ namespace MedicalExaminer.Contracts;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     AllowDuplicateProperties = false,
+    // jsonb (the outbox column) stores keys shortest first, so "type" may follow "ia" in what the relay publishes.
+    AllowOutOfOrderMetadataProperties = true,
     MaxDepth = 16)]
 [JsonSerializable(typeof(DeathNotification))]
 [JsonSerializable(typeof(CaseEvent))]

@@ -26,6 +26,19 @@ public sealed class CaseEventSchemaTests
         [nameof(CaseRoutedToScrutiny)] = new CaseRoutedToScrutiny("leeds", Queues.Scrutiny),
         [nameof(CaseRoutedToScrutiny) + " (unrouted)"] = new CaseRoutedToScrutiny(null, Queues.Unrouted),
         [nameof(CaseRoutedToCoronerReferralReview)] = new CaseRoutedToCoronerReferralReview("leeds", Queues.CoronerReferralReview),
+        [nameof(CaseClaimed)] = new CaseClaimed("dr.a", Queues.Scrutiny),
+        [nameof(CaseReleased)] = new CaseReleased("dr.a", "lapsed", Queues.Scrutiny),
+        [nameof(CoronerReferralConfirmed)] = new CoronerReferralConfirmed([ReasonCodes.TraumaOrInjury], "fall at home two weeks before death"),
+        [nameof(CoronerReferralOverridden)] = new CoronerReferralOverridden("fall was trivial and unrelated to the cause", Queues.Scrutiny),
+        [nameof(CoronerAccepted)] = new CoronerAccepted(null),
+        [nameof(CoronerDeclined)] = new CoronerDeclined("no investigation: natural causes (Form A)", Queues.ReturnedFromCoroner),
+        [nameof(RecordsReviewed)] = new RecordsReviewed("notes and observations reviewed"),
+        [nameof(AttendingPractitionerDiscussed)] = new AttendingPractitionerDiscussed("Bronchopneumonia", "Frailty", null, "Type 2 diabetes", null),
+        [nameof(BereavedDiscussed)] = new BereavedDiscussed("held", true, "daughter asked about discharge timing"),
+        [nameof(ConcernRaised)] = new ConcernRaised("clinical-governance", "refer for structured judgement review"),
+        [nameof(UrgentReleaseDecided)] = new UrgentReleaseDecided("approved", At, 24, null),
+        [nameof(MccdIssued)] = new MccdIssued("Bronchopneumonia", null, null, null, At.AddDays(-1)),
+        [nameof(CaseReopened)] = new CaseReopened("family raised a new concern"),
     };
 
     public static TheoryData<string> BodyNames => new(Bodies.Keys);
