@@ -1,6 +1,7 @@
 using System.Text.Json;
 using MedicalExaminer.Contracts;
 using Npgsql;
+using MedicalExaminer.IntakeWorker.Intake;
 using NpgsqlTypes;
 
 namespace MedicalExaminer.IntakeWorker.Persistence;
@@ -9,15 +10,16 @@ namespace MedicalExaminer.IntakeWorker.Persistence;
 /// Writes a whole batch of new cases in ONE transaction with set-based SQL: binary COPY into
 /// session-local staging tables, then a single statement that inserts the cases with
 /// <c>ON CONFLICT DO NOTHING</c> (the idempotency key is (source_system, notification_id)) and,
-/// for the rows actually inserted, their triage reasons and outbox events. A redelivered
+/// for the rows actually inserted, their triage reasons, outbox events and history. A redelivered
 /// notification therefore never opens a second case and never emits its events twice.
 /// </summary>
 public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
 {
+    // INCLUDING DEFAULTS: the workflow's columns (claims, scrutiny progress) start at their defaults.
     // ON COMMIT DELETE ROWS keeps the staging tables empty between batches on a pooled connection;
     // IF NOT EXISTS because a pooled connection may or may not still hold them.
     private const string CreateStagingSql = """
-        CREATE TEMP TABLE IF NOT EXISTS intake_cases (LIKE casework.cases) ON COMMIT DELETE ROWS;
+        CREATE TEMP TABLE IF NOT EXISTS intake_cases (LIKE casework.cases INCLUDING DEFAULTS) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS intake_reasons (LIKE casework.triage_reasons) ON COMMIT DELETE ROWS;
         CREATE TEMP TABLE IF NOT EXISTS intake_events (
             event_id uuid NOT NULL, case_id uuid NOT NULL, sequence integer NOT NULL,
@@ -56,6 +58,10 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
             SELECT e.event_id, e.case_id, e.sequence, e.event_type, e.payload, e.occurred_at
             FROM intake_events e JOIN inserted i ON i.case_id = e.case_id
             ORDER BY e.case_id, e.sequence
+        ), history AS (
+            INSERT INTO casework.case_history (case_id, sequence, event_id, event_type, actor_id, actor_role, occurred_at, payload)
+            SELECT e.case_id, e.sequence, e.event_id, e.event_type, @actorId, @actorRole, e.occurred_at, e.payload
+            FROM intake_events e JOIN inserted i ON i.case_id = e.case_id
         )
         SELECT case_id FROM inserted
         """;
@@ -80,7 +86,14 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
         await CopyEventsAsync(connection, cases, cancellationToken);
 
         var created = new HashSet<Guid>();
-        await using (var merge = new NpgsqlCommand(MergeSql, connection, transaction))
+        await using (var merge = new NpgsqlCommand(MergeSql, connection, transaction)
+        {
+            Parameters =
+            {
+                new("actorId", NewCaseFactory.Actor.Id),
+                new("actorRole", NewCaseFactory.Actor.Role),
+            },
+        })
         await using (var reader = await merge.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -1,0 +1,33 @@
+using Dapper;
+using MedicalExaminer.Domain.Casework;
+using Npgsql;
+
+namespace MedicalExaminer.ScrutinyApi.Casework;
+
+/// <summary>
+/// Appends to <c>casework.audit_log</c> (DOMAIN §8: who, role, office, when, what, which case).
+/// Writes go in the transaction of the change they record; the table refuses updates and deletes.
+/// </summary>
+public static class Audit
+{
+    private const string InsertSql = """
+        INSERT INTO casework.audit_log (user_id, role, office_id, action, case_id, outcome)
+        VALUES (@userId, @role, @officeId, @action, @caseId, @outcome)
+        """;
+
+    public static Task WriteAsync(
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, Actor actor, string action, Guid? caseId, string outcome,
+        CancellationToken cancellationToken) =>
+        connection.ExecuteAsync(new CommandDefinition(
+            InsertSql,
+            new { userId = actor.Id, role = actor.Role, officeId = actor.OfficeId, action, caseId, outcome },
+            transaction,
+            cancellationToken: cancellationToken));
+
+    /// <summary>An audit row on its own connection, for reads.</summary>
+    public static async Task WriteAsync(NpgsqlDataSource dataSource, Actor actor, string action, Guid? caseId, string outcome, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await WriteAsync(connection, null, actor, action, caseId, outcome, cancellationToken);
+    }
+}

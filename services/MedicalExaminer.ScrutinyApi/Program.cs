@@ -1,0 +1,3 @@
+using MedicalExaminer.ScrutinyApi;
+
+await ScrutinyApiExtensions.BuildScrutinyApi(args).RunAsync();

@@ -1,0 +1,3 @@
+using MedicalExaminer.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
