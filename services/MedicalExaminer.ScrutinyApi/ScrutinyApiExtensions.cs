@@ -1,7 +1,11 @@
+using System.Text.Json.Serialization;
+using MedicalExaminer.Contracts;
 using MedicalExaminer.Migrator;
 using MedicalExaminer.Outbox;
 using MedicalExaminer.Postgres;
+using MedicalExaminer.ScrutinyApi.Api;
 using MedicalExaminer.ScrutinyApi.Casework;
+using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,22 +37,69 @@ public static class ScrutinyApiExtensions
         services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>("schema-version", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseReader>();
+        services.AddSingleton<CaseworkService>();
         services.AddHostedService<ClaimLapseSweeper>();
-        // This service writes case events, so it relays its context's outbox (DESIGN §2).
-        services.AddOutboxRelay(builder.Configuration);
+        // This service writes case events, so it relays its context's outbox (DESIGN §2). Another
+        // process of the context may do it instead (Outbox:Enabled=false), e.g. in the API's own tests.
+        if (builder.Configuration.GetValue("Outbox:Enabled", defaultValue: true))
+        {
+            services.AddOutboxRelay(builder.Configuration);
+        }
+        return builder;
+    }
+
+    /// <summary>The HTTP surface: authentication, the JSON API with its OpenAPI document, and the web UI.</summary>
+    public static WebApplicationBuilder AddScrutinyWeb(this WebApplicationBuilder builder)
+    {
+        builder.AddMeAuthentication();
+        builder.Services.AddOptions<WebUiOptions>()
+            .Bind(builder.Configuration.GetSection(WebUiOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.KebabCaseLower));
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        // Inputs are size-limited (DESIGN §6): no workflow step needs more than a few KiB.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
+        builder.Services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/", Policies.CaseReader);
+            pages.Conventions.AllowAnonymousToPage("/SignIn");
+            pages.Conventions.AllowAnonymousToPage("/Forbidden");
+            pages.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
+        });
         return builder;
     }
 
     /// <summary>Builds the scrutiny API and web UI as one web application.</summary>
     public static WebApplication BuildScrutinyApi(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // The application name makes Razor Pages and static web assets resolve to this assembly even when
+        // the dev host or a test is the entry assembly.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ScrutinyApiExtensions).Assembly.GetName().Name,
+        });
         configure?.Invoke(builder);
         builder.AddServiceDefaults(ServiceName);
         builder.AddScrutinyCasework();
+        builder.AddScrutinyWeb();
 
         var app = builder.Build();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapDefaultEndpoints();
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapCaseEndpoints();
+        app.MapRazorPages();
         return app;
     }
 }

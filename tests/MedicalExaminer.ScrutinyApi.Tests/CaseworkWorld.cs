@@ -76,7 +76,7 @@ public sealed class CaseworkWorld : IAsyncDisposable
         var id = await connection.QuerySingleOrDefaultAsync<Guid?>(
             """
             SELECT case_id FROM casework.cases
-            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue
+            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue AND claimed_by IS NULL
               AND (@urgent::boolean IS NULL OR (urgent_release_reason IS NOT NULL) = @urgent)
             ORDER BY case_id OFFSET @skip LIMIT 1
             """,

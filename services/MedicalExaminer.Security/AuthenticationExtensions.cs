@@ -1,0 +1,90 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
+using Microsoft.IdentityModel.Tokens;
+
+namespace MedicalExaminer.Security;
+
+public static class AuthenticationExtensions
+{
+    /// <summary>Default scheme: bearer for API callers, the cookie for people in a browser.</summary>
+    public const string Scheme = "me";
+
+    public const string CookieScheme = "me-ui";
+
+    /// <summary>
+    /// Bearer tokens (validated against <see cref="JwtAuthOptions"/>) for API clients, a cookie for the
+    /// server-rendered UI, and the policies of DOMAIN §8. An API request without credentials gets 401
+    /// (never a redirect to the sign-in page).
+    /// </summary>
+    public static WebApplicationBuilder AddMeAuthentication(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<JwtAuthOptions>()
+            .Bind(builder.Configuration.GetSection(JwtAuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        builder.Services.AddAuthentication(Scheme)
+            .AddPolicyScheme(Scheme, "Bearer or cookie", policy => policy.ForwardDefaultSelector = context =>
+                context.Request.Headers.Authorization.ToString().StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)
+                    ? JwtBearerDefaults.AuthenticationScheme
+                    : CookieScheme)
+            .AddJwtBearer()
+            .AddCookie(CookieScheme, cookie =>
+            {
+                cookie.Cookie.Name = "me-session";
+                cookie.Cookie.HttpOnly = true;
+                cookie.Cookie.SameSite = SameSiteMode.Strict;
+                cookie.Cookie.SecurePolicy = builder.Environment.IsDevelopment() ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                cookie.SlidingExpiration = true;
+                cookie.ExpireTimeSpan = TimeSpan.FromHours(8);
+                cookie.LoginPath = "/sign-in";
+                cookie.AccessDeniedPath = "/forbidden";
+                cookie.Events.OnRedirectToLogin = context => ApiAwareRedirect(context, StatusCodes.Status401Unauthorized);
+                cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
+            });
+
+        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+            .Configure<IOptions<JwtAuthOptions>>((bearer, jwt) =>
+            {
+                var o = jwt.Value;
+                bearer.MapInboundClaims = false;
+                bearer.Authority = string.IsNullOrWhiteSpace(o.Authority) ? null : o.Authority;
+                bearer.RequireHttpsMetadata = o.RequireHttpsMetadata;
+                bearer.TokenValidationParameters = new TokenValidationParameters
+                {
+                    ValidIssuer = o.Issuer,
+                    ValidAudience = o.Audience,
+                    ValidateIssuer = true,
+                    ValidateAudience = true,
+                    ValidateLifetime = true,
+                    RequireExpirationTime = true,
+                    ClockSkew = TimeSpan.FromSeconds(30),
+                    NameClaimType = MeClaimTypes.Name,
+                    RoleClaimType = MeClaimTypes.Role,
+                    IssuerSigningKeys = o.SigningKeys.Select(SigningKey.ToSecurityKey).ToList(),
+                    ValidAlgorithms = string.IsNullOrWhiteSpace(o.Authority) ? [SecurityAlgorithms.HmacSha256] : null,
+                };
+            });
+
+        builder.Services.AddAuthorizationBuilder().AddMePolicies();
+        return builder;
+    }
+
+    private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        {
+            context.Response.StatusCode = apiStatus;
+            return Task.CompletedTask;
+        }
+
+        context.Response.Redirect(context.RedirectUri);
+        return Task.CompletedTask;
+    }
+}
