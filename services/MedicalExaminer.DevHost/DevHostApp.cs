@@ -1,6 +1,8 @@
 using Dapper;
 using MedicalExaminer.IntakeWorker;
 using MedicalExaminer.Kafka;
+using MedicalExaminer.ScrutinyApi;
+using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
@@ -55,11 +57,29 @@ public static class DevHostApp
                 worker.WebHost.UseUrls($"http://127.0.0.1:{options.IntakeWorkerPort}");
             });
 
+        // Development signing key (created once per machine), shared with `me token` for API calls.
+        var devKey = SigningKey.LoadOrCreateDevKey();
+        var scrutinyApi = ScrutinyApiExtensions.BuildScrutinyApi(
+            [],
+            api =>
+            {
+                api.Configuration.AddInMemoryCollection(shared);
+                api.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Auth:Jwt:SigningKeys:0"] = devKey,
+                    ["WebUi:DemoSignIn"] = "true",
+                });
+                api.WebHost.UseUrls($"http://127.0.0.1:{options.ScrutinyApiPort}");
+            });
+
         await intakeWorker.StartAsync(startup.Token);
+        await scrutinyApi.StartAsync(startup.Token);
         await app.StartAsync(startup.Token);
         PrintBanner(app, infrastructure, options);
 
         await app.WaitForShutdownAsync();
+        await scrutinyApi.StopAsync();
+        await scrutinyApi.DisposeAsync();
         await intakeWorker.StopAsync();
         await intakeWorker.DisposeAsync();
         await app.DisposeAsync();
@@ -78,6 +98,9 @@ public static class DevHostApp
              Kafka bootstrap servers : {infrastructure.BootstrapServers}{(infrastructure.EmbeddedKafka ? "  (embedded mock cluster, 3 brokers)" : "")}
              Postgres                : {infrastructure.ConnectionString}{(infrastructure.LocalPostgres ? "  (throwaway local cluster)" : "")}
              Case counts (JSON)      : {devHostUrl}/
+             Scrutiny web UI         : http://127.0.0.1:{options.ScrutinyApiPort}/   (sign in as a demo user, e.g. "Dr Okafor", ME of me-leeds)
+             Scrutiny API (OpenAPI)  : http://127.0.0.1:{options.ScrutinyApiPort}/openapi/v1.json
+             API token for curl      : dotnet run --project services/MedicalExaminer.Cli -- token --role medical-examiner --office me-leeds --user me.me-leeds
              Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
              Demo publisher          : {rate} synthetic notifications per second
              Watch cases arrive      : psql "{psqlUri}" -c "select queue, count(*) from casework.cases group by 1"

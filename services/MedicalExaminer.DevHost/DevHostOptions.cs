@@ -20,4 +20,8 @@ public sealed class DevHostOptions
     /// <summary>Port of the intake worker's health endpoints.</summary>
     [Range(1, 65535)]
     public int IntakeWorkerPort { get; set; } = 8081;
+
+    /// <summary>Port of the scrutiny API and web UI.</summary>
+    [Range(1, 65535)]
+    public int ScrutinyApiPort { get; set; } = 8082;
 }

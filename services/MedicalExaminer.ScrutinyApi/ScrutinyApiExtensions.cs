@@ -6,6 +6,8 @@ using MedicalExaminer.Postgres;
 using MedicalExaminer.ScrutinyApi.Api;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.Security;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.FileProviders;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -93,13 +95,24 @@ public static class ScrutinyApiExtensions
 
         var app = builder.Build();
         app.UseStatusCodePages();
-        app.UseStaticFiles();
+        // The NHS design system, bundled at build time into the output folder (see the project file).
+        var uiAssets = Path.Combine(AppContext.BaseDirectory, "ui-assets");
+        if (Directory.Exists(uiAssets))
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(uiAssets) });
+        }
+
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapCaseEndpoints();
         app.MapRazorPages();
+        app.MapPost("/sign-out", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(AuthenticationExtensions.CookieScheme);
+            return Results.Redirect("/sign-in");
+        });
         return app;
     }
 }

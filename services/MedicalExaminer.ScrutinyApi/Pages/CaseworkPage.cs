@@ -1,0 +1,67 @@
+using MedicalExaminer.Domain.Casework;
+using MedicalExaminer.ScrutinyApi.Api;
+using MedicalExaminer.Security;
+using Microsoft.AspNetCore.Mvc.RazorPages;
+
+namespace MedicalExaminer.ScrutinyApi.Pages;
+
+/// <summary>A field's error as the NHS error summary and the field itself show it.</summary>
+public sealed record FieldError(string FieldId, string Message);
+
+/// <summary>What every signed-in page needs: who the user is, as the workflow sees them.</summary>
+public abstract class CaseworkPage : PageModel
+{
+    public CurrentUser CurrentUser => CurrentUser.From(User) ?? throw new InvalidOperationException("Page reached without a valid user.");
+
+    public Actor Actor => User.ToActor();
+
+    public List<FieldError> Errors { get; } = [];
+
+    public string? ErrorFor(string fieldId) => Errors.FirstOrDefault(e => e.FieldId == fieldId)?.Message;
+
+    /// <summary>The message for a field error code: what to do, never the value that was sent.</summary>
+    public static string Describe(string code, string label) => code switch
+    {
+        "required" => $"Enter {label}",
+        "too-long" => $"{char.ToUpperInvariant(label[0])}{label[1..]} is too long",
+        "unknown-code" => $"Select {label}",
+        "not-a-child-death" => "CDOP reviews the deaths of children under 18 only",
+        "unknown-office" => "Select an office that exists",
+        _ => $"Check {label}",
+    };
+}
+
+/// <summary>Display names of the codes the pages show.</summary>
+public static class Labels
+{
+    public static string Queue(string? queue) => queue switch
+    {
+        "urgent-release" => "Urgent release",
+        "coroner-referral-review" => "Coroner referral review",
+        "scrutiny" => "Scrutiny",
+        "awaiting-coroner" => "Awaiting coroner",
+        "returned-from-coroner" => "Returned from coroner",
+        "unrouted" => "Unrouted",
+        null => "None (case ended)",
+        _ => queue,
+    };
+
+    public static string SlaTag(SlaStatus status) => status switch
+    {
+        SlaStatus.Breached => "nhsuk-tag nhsuk-tag--red",
+        SlaStatus.AtRisk => "nhsuk-tag nhsuk-tag--orange",
+        _ => "nhsuk-tag nhsuk-tag--green",
+    };
+
+    public static string Sla(SlaState sla) => sla.Status switch
+    {
+        SlaStatus.Breached => $"Breached {-sla.HoursRemaining:0} h ago",
+        SlaStatus.AtRisk => $"At risk: {sla.HoursRemaining:0} h left",
+        _ => $"{sla.HoursRemaining:0} h left",
+    };
+
+    public static string Words(string code) => code.Replace('-', ' ');
+
+    /// <summary>"RecordsReviewed" → "Records reviewed".</summary>
+    public static string Event(string eventType) => string.Concat(eventType.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));
+}
