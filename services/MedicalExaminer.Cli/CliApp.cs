@@ -3,7 +3,7 @@ using MedicalExaminer.Cli.Commands;
 
 namespace MedicalExaminer.Cli;
 
-/// <summary>The <c>me</c> operator tool: triage a notification, generate and publish synthetic ones, run a development Kafka.</summary>
+/// <summary>The <c>me</c> operator tool: triage a notification, generate and publish synthetic ones, run a development Kafka, mint development tokens.</summary>
 public static class CliApp
 {
     public static RootCommand BuildRootCommand(CliConsole console)
@@ -13,6 +13,7 @@ public static class CliApp
         root.Subcommands.Add(GenerateCommand.Create(console));
         root.Subcommands.Add(PublishCommand.Create(console));
         root.Subcommands.Add(KafkaMockCommand.Create(console));
+        root.Subcommands.Add(TokenCommand.Create(console));
         return root;
     }
 

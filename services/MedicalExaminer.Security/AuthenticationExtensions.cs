@@ -6,7 +6,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Microsoft.IdentityModel.Tokens;
 
 namespace MedicalExaminer.Security;
 
@@ -56,20 +55,7 @@ public static class AuthenticationExtensions
                 bearer.MapInboundClaims = false;
                 bearer.Authority = string.IsNullOrWhiteSpace(o.Authority) ? null : o.Authority;
                 bearer.RequireHttpsMetadata = o.RequireHttpsMetadata;
-                bearer.TokenValidationParameters = new TokenValidationParameters
-                {
-                    ValidIssuer = o.Issuer,
-                    ValidAudience = o.Audience,
-                    ValidateIssuer = true,
-                    ValidateAudience = true,
-                    ValidateLifetime = true,
-                    RequireExpirationTime = true,
-                    ClockSkew = TimeSpan.FromSeconds(30),
-                    NameClaimType = MeClaimTypes.Name,
-                    RoleClaimType = MeClaimTypes.Role,
-                    IssuerSigningKeys = o.SigningKeys.Select(SigningKey.ToSecurityKey).ToList(),
-                    ValidAlgorithms = string.IsNullOrWhiteSpace(o.Authority) ? [SecurityAlgorithms.HmacSha256] : null,
-                };
+                bearer.TokenValidationParameters = o.ToValidationParameters();
             });
 
         builder.Services.AddAuthorizationBuilder().AddMePolicies();

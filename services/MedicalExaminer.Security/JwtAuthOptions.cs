@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.IdentityModel.Tokens;
 
 namespace MedicalExaminer.Security;
 
@@ -43,4 +44,20 @@ public sealed class JwtAuthOptions : IValidatableObject
             }
         }
     }
+
+    /// <summary>How a bearer token is checked: issuer, audience, lifetime, and our keys (or the authority's).</summary>
+    public TokenValidationParameters ToValidationParameters() => new()
+    {
+        ValidIssuer = Issuer,
+        ValidAudience = Audience,
+        ValidateIssuer = true,
+        ValidateAudience = true,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = MeClaimTypes.Name,
+        RoleClaimType = MeClaimTypes.Role,
+        IssuerSigningKeys = SigningKeys.Select(SigningKey.ToSecurityKey).ToList(),
+        ValidAlgorithms = string.IsNullOrWhiteSpace(Authority) ? [SecurityAlgorithms.HmacSha256] : null,
+    };
 }
