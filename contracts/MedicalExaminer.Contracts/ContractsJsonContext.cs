@@ -17,6 +17,7 @@ namespace MedicalExaminer.Contracts;
     MaxDepth = 16)]
 [JsonSerializable(typeof(DeathNotification))]
 [JsonSerializable(typeof(CaseEvent))]
+[JsonSerializable(typeof(FamilyNotificationEvent))]
 [JsonSerializable(typeof(TriageDecision))]
 [JsonSerializable(typeof(IReadOnlyList<ValidationError>))]
 [JsonSerializable(typeof(ValidationError[]))]

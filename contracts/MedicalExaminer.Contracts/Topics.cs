@@ -6,4 +6,10 @@ public static class Topics
     public const string DeathNotifications = "me.death-notifications.v1";
     public const string DeathNotificationsDeadLetter = "me.death-notifications.dlq.v1";
     public const string CaseEvents = "me.case-events.v1";
+
+    /// <summary>What happened to each bereaved-family notification (family notifier's outbox), keyed by case id.</summary>
+    public const string FamilyNotifications = "me.family-notifications.v1";
+
+    /// <summary>Case events the family notifier cannot read (not a case event at all).</summary>
+    public const string FamilyNotifierDeadLetter = "me.family-notifier.dlq.v1";
 }

@@ -12,7 +12,9 @@ namespace MedicalExaminer.Outbox;
 /// <summary>
 /// Publishes a schema's outbox rows to Kafka, keyed by case id, then marks them published
 /// (DESIGN §3: publish-then-mark). A crash between the two republishes the rows on restart;
-/// consumers dedupe by event id.
+/// consumers dedupe by event id. It serves any bounded context whose schema has an <c>outbox</c> table with
+/// <c>position</c>, <c>case_id</c>, <c>event_type</c>, <c>payload</c> (jsonb) and <c>published_at</c>: the schema,
+/// topic and <c>schema</c> header come from <see cref="OutboxRelayOptions"/>.
 /// <para>
 /// Ordering: rows are published in position order by one relay at a time. Every batch runs in a
 /// transaction that first takes a transaction-scoped advisory lock (the lease) for the schema, so
@@ -77,7 +79,7 @@ public sealed partial class OutboxRelay(
                 {
                     Key = row.CaseId.ToString(),
                     Value = Encoding.UTF8.GetBytes(row.Payload),
-                    Headers = new Headers { { Contracts.Headers.Schema, Encoding.UTF8.GetBytes(Contracts.SchemaIds.CaseEventV1) } },
+                    Headers = new Headers { { Contracts.Headers.Schema, Encoding.UTF8.GetBytes(options.SchemaId) } },
                 },
                 cancellationToken)));
         }

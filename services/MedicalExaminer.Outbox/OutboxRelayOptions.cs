@@ -16,6 +16,13 @@ public sealed class OutboxRelayOptions
     [Required]
     public string Topic { get; set; } = Topics.CaseEvents;
 
+    /// <summary>
+    /// The <c>schema</c> header on every published message: what the payload column of this outbox holds
+    /// (case events in <c>casework</c>, family-notification events in <c>family</c>).
+    /// </summary>
+    [Required]
+    public string SchemaId { get; set; } = SchemaIds.CaseEventV1;
+
     [Range(1, 10_000)]
     public int BatchSize { get; set; } = 1000;
 

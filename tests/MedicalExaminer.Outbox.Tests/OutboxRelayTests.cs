@@ -42,6 +42,21 @@ public sealed class OutboxRelayTests(PostgresFixture postgres, KafkaClusterFixtu
     }
 
     [Fact]
+    public async Task every_message_carries_the_configured_schema_header_so_another_contexts_outbox_can_be_relayed()
+    {
+        var (dataSource, topic) = await SeedAsync();
+        var relay = Relay(dataSource, topic, batchSize: 10, schemaId: "another-context-event/1");
+
+        await relay.RelayOnceAsync(TestContext.Current.CancellationToken);
+
+        var messages = kafka.ReadAll(topic, 10, TimeSpan.FromSeconds(30));
+        Assert.Equal(10, messages.Count);
+        Assert.All(messages, m => Assert.Equal(
+            "another-context-event/1",
+            System.Text.Encoding.UTF8.GetString(m.Message.Headers.GetLastBytes(Headers.Schema))));
+    }
+
+    [Fact]
     public async Task two_relays_at_once_publish_each_event_exactly_once_in_case_order()
     {
         var (dataSource, topic) = await SeedAsync();
@@ -146,14 +161,14 @@ public sealed class OutboxRelayTests(PostgresFixture postgres, KafkaClusterFixtu
         return (dataSource, kafka.CreateTopic("case-events", partitions: 6));
     }
 
-    private OutboxRelay Relay(NpgsqlDataSource dataSource, string topic, int batchSize = 1000)
+    private OutboxRelay Relay(NpgsqlDataSource dataSource, string topic, int batchSize = 1000, string schemaId = SchemaIds.CaseEventV1)
     {
         var publisher = new KafkaPublisher(Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers }));
         _publishers.Add(publisher);
         return new OutboxRelay(
             dataSource,
             publisher,
-            new OutboxRelayOptions { Topic = topic, BatchSize = batchSize, Retention = TimeSpan.FromHours(1) },
+            new OutboxRelayOptions { Topic = topic, BatchSize = batchSize, Retention = TimeSpan.FromHours(1), SchemaId = schemaId },
             _services.GetRequiredService<IMeterFactory>(),
             NullLogger<OutboxRelay>.Instance);
     }
