@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the system and its tests need on a fresh Debian 12 machine that has the .NET SDK:
-# PostgreSQL 15 server binaries (the dev host and the tests start throwaway clusters from them).
+# PostgreSQL 15 server binaries (the dev host and the tests start throwaway clusters from them) and
+# Debian's Chromium (the browser tests drive it through Playwright; a browser is never downloaded).
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ as_root() {
 missing=()
 have_postgres || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"
