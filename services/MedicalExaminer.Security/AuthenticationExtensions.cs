@@ -23,10 +23,7 @@ public static class AuthenticationExtensions
     /// </summary>
     public static WebApplicationBuilder AddMeAuthentication(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<JwtAuthOptions>()
-            .Bind(builder.Configuration.GetSection(JwtAuthOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        builder.Services.AddMeJwtBearerOptions(builder.Configuration);
 
         builder.Services.AddAuthentication(Scheme)
             .AddPolicyScheme(Scheme, "Bearer or cookie", policy => policy.ForwardDefaultSelector = context =>
@@ -48,7 +45,22 @@ public static class AuthenticationExtensions
                 cookie.Events.OnRedirectToAccessDenied = context => ApiAwareRedirect(context, StatusCodes.Status403Forbidden);
             });
 
-        builder.Services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
+        builder.Services.AddAuthorizationBuilder().AddMePolicies();
+        return builder;
+    }
+
+    /// <summary>
+    /// Validation of our bearer tokens (<see cref="JwtAuthOptions"/>, section <c>Auth:Jwt</c>) for the
+    /// <see cref="JwtBearerDefaults.AuthenticationScheme"/> scheme; every API of the system validates them alike.
+    /// </summary>
+    public static IServiceCollection AddMeJwtBearerOptions(this IServiceCollection services, Microsoft.Extensions.Configuration.IConfiguration configuration)
+    {
+        services.AddOptions<JwtAuthOptions>()
+            .Bind(configuration.GetSection(JwtAuthOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<IOptions<JwtAuthOptions>>((bearer, jwt) =>
             {
                 var o = jwt.Value;
@@ -57,9 +69,7 @@ public static class AuthenticationExtensions
                 bearer.RequireHttpsMetadata = o.RequireHttpsMetadata;
                 bearer.TokenValidationParameters = o.ToValidationParameters();
             });
-
-        builder.Services.AddAuthorizationBuilder().AddMePolicies();
-        return builder;
+        return services;
     }
 
     private static Task ApiAwareRedirect(RedirectContext<CookieAuthenticationOptions> context, int apiStatus)

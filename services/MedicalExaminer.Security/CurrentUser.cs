@@ -10,6 +10,9 @@ public static class MeClaimTypes
     public const string Name = "name";
     public const string Role = "role";
     public const string Office = "office";
+
+    /// <summary>A publisher's ODS code: the organisation it may publish notifications for.</summary>
+    public const string OdsCode = "ods";
 }
 
 /// <summary>The signed-in person: user id, display name, one role of DOMAIN §8, and their ME office.</summary>

@@ -75,7 +75,9 @@ public static class SigningKey
     }
 
     /// <summary>An HS256 JWT for <paramref name="user"/> with the claims <see cref="CurrentUser.From"/> reads.</summary>
-    public static string IssueToken(CurrentUser user, string issuer, string audience, string base64Key, TimeSpan lifetime, TimeProvider? clock = null)
+    /// <param name="extraClaims">Claims beyond the user's, e.g. a publisher's <see cref="MeClaimTypes.OdsCode"/>.</param>
+    public static string IssueToken(
+        CurrentUser user, string issuer, string audience, string base64Key, TimeSpan lifetime, TimeProvider? clock = null, IReadOnlyDictionary<string, string>? extraClaims = null)
     {
         var now = (clock ?? TimeProvider.System).GetUtcNow().UtcDateTime;
         var claims = new Dictionary<string, object>
@@ -88,6 +90,11 @@ public static class SigningKey
         if (user.OfficeId is not null)
         {
             claims[MeClaimTypes.Office] = user.OfficeId;
+        }
+
+        foreach (var (type, value) in extraClaims ?? new Dictionary<string, string>())
+        {
+            claims[type] = value;
         }
 
         return new JsonWebTokenHandler { SetDefaultTimesOnTokenCreation = false }.CreateToken(new SecurityTokenDescriptor

@@ -41,6 +41,13 @@ public static class DeathNotificationParser
             return NotificationValidation.Refused(ValidationErrorCodes.MalformedJson, Root);
         }
 
+        // Postgres text and jsonb cannot hold U+0000; a message carrying it would fail the intake
+        // worker's whole batch transaction forever, so it is refused like any other bad input.
+        if (utf8Json.IndexOf("\\u0000"u8) >= 0)
+        {
+            return NotificationValidation.Refused(ValidationErrorCodes.InvalidCharacter, Root);
+        }
+
         if (CheckStructure(utf8Json) is { } structural)
         {
             return new NotificationValidation(null, [structural]);

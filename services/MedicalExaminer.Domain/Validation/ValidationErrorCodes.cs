@@ -22,6 +22,9 @@ public static class ValidationErrorCodes
     /// <summary>JSON nested deeper than <see cref="DeathNotificationParser.MaxDepth"/>.</summary>
     public const string TooDeep = "too-deep";
 
+    /// <summary>A character Postgres cannot store (U+0000): refused before it could fail a whole intake batch.</summary>
+    public const string InvalidCharacter = "invalid-character";
+
     /// <summary>The same property twice in one object: which value was meant is ambiguous.</summary>
     public const string DuplicateField = "duplicate-field";
 }

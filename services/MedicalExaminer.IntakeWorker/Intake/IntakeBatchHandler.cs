@@ -19,7 +19,7 @@ public sealed partial class IntakeBatchHandler(
     TimeProvider clock,
     ILogger<IntakeBatchHandler> logger) : IBatchHandler
 {
-    public const string InvalidCharacterCode = "invalid-character";
+    public const string InvalidCharacterCode = ValidationErrorCodes.InvalidCharacter;
     public const string PersistenceRejectedCode = "persistence-rejected";
 
     public async Task HandleAsync(MessageBatch batch, CancellationToken cancellationToken)
@@ -65,15 +65,6 @@ public sealed partial class IntakeBatchHandler(
 
     private AcceptedNotification? Accept(MessageBatch batch, InboundMessage message, DateTimeOffset now)
     {
-        // Postgres text and jsonb cannot hold U+0000; a message carrying it would fail the whole
-        // batch's transaction forever, so it is refused here like any other bad input.
-        if (message.Value.AsSpan().IndexOf("\\u0000"u8) >= 0)
-        {
-            batch.DeadLetter(message, InvalidCharacterCode, "invalid-character at $");
-            metrics.Rejected(InvalidCharacterCode);
-            return null;
-        }
-
         var validation = DeathNotificationParser.Parse(message.Value, now);
         if (validation.Accepted is { } accepted)
         {

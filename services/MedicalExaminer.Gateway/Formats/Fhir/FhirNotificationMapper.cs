@@ -1,0 +1,223 @@
+using System.Text.Json;
+using Hl7.Fhir.Model;
+using Hl7.Fhir.Serialization;
+using Hl7.Fhir.Utility;
+using MedicalExaminer.Contracts;
+using MedicalExaminer.Domain;
+
+namespace MedicalExaminer.Gateway.Formats.Fhir;
+
+/// <summary>
+/// Reads a FHIR R4 Bundle (JSON) with the Firely SDK — whose strict deserializer also validates the
+/// structure: types, cardinalities, codes of required bindings — and maps the resources the README's
+/// profile names onto the notification contract. Field rules are left to the domain validator so the
+/// gateway refuses exactly what the intake worker would. Throws only <see cref="NotificationRejectedException"/>.
+/// </summary>
+public static class FhirNotificationMapper
+{
+    public const string NhsNumberSystem = "https://fhir.nhs.uk/Id/nhs-number";
+    public const string OdsOrganizationSystem = "https://fhir.nhs.uk/Id/ods-organization-code";
+    public const string OdsSiteSystem = "https://fhir.nhs.uk/Id/ods-site-code";
+    public const string GmcNumberSystem = "https://fhir.hl7.org.uk/Id/gmc-number";
+    public const string NhsNumberVerificationExtension = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
+    public const string NhsNumberVerifiedCode = "number-present-and-verified";
+    public const string AvailableWithinReasonableTimeExtension = NotificationCodes.ExtensionBase + "available-within-reasonable-time";
+    public const string IdentityConfirmedExtension = NotificationCodes.ExtensionBase + "identity-confirmed";
+    public const string ConsentToContactExtension = NotificationCodes.ExtensionBase + "consent-to-contact";
+    public const string PreferredChannelExtension = NotificationCodes.ExtensionBase + "preferred-contact-channel";
+
+    private static readonly FhirJsonDeserializer Deserializer = FhirJsonDeserializer.STRICT;
+
+    public static DeathNotification Map(ReadOnlySpan<byte> utf8Json)
+    {
+        if (utf8Json.Length > DeathNotificationParser.MaxMessageBytes)
+        {
+            throw new NotificationRejectedException(ValidationErrorCodes.Oversize, "$");
+        }
+
+        if (!System.Text.Unicode.Utf8.IsValid(utf8Json))
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.BadEncoding, "$");
+        }
+
+        var bundle = Deserialize(utf8Json);
+        return Map(bundle);
+    }
+
+    private static Bundle Deserialize(ReadOnlySpan<byte> utf8Json)
+    {
+        Resource? resource;
+        IEnumerable<CodedException> issues;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 32 });
+            if (!Deserializer.TryDeserializeResource(ref reader, out resource, out issues))
+            {
+                // The first issue's element path (never its message, which can quote the value).
+                var first = issues.FirstOrDefault();
+                var path = (first as ExtendedCodedException)?.InstancePath;
+                var code = first?.ErrorCode is { } c && c.StartsWith("JSON1", StringComparison.Ordinal) ? GatewayErrorCodes.MalformedFhir : GatewayErrorCodes.InvalidFhir;
+                throw new NotificationRejectedException(code, string.IsNullOrEmpty(path) ? "$" : path);
+            }
+        }
+        catch (JsonException)
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
+        }
+        catch (DeserializationFailedException)
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "$");
+        }
+
+        return resource as Bundle ?? throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType");
+    }
+
+    public static DeathNotification Map(Bundle bundle)
+    {
+        if (bundle.Type is not (Bundle.BundleType.Collection or Bundle.BundleType.Message))
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "Bundle.type");
+        }
+
+        var resources = bundle.Entry.Where(e => e.Resource is not null).Select(e => (e.FullUrl, Resource: e.Resource!)).ToList();
+        var patients = resources.Select(e => e.Resource).OfType<Patient>().ToList();
+        if (patients.Count != 1)
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.MissingResource, "Bundle.entry.resource(Patient)");
+        }
+
+        var patient = patients[0];
+        var encounter = resources.Select(e => e.Resource).OfType<Encounter>().FirstOrDefault();
+        var location = Resolve<Location>(resources, encounter?.Location.FirstOrDefault()?.Location) ?? resources.Select(e => e.Resource).OfType<Location>().FirstOrDefault();
+        var publisher = OdsOf(encounter?.ServiceProvider, resources);
+        var observations = resources.Select(e => e.Resource).OfType<Observation>().ToList();
+        var conditions = resources.Select(e => e.Resource).OfType<Condition>().ToList();
+
+        DataType? Observed(string code) => observations.LastOrDefault(o => HasCode(o.Code, NotificationCodes.System, code))?.Value;
+
+        var nhsIdentifier = patient.Identifier.FirstOrDefault(i => i.System == NhsNumberSystem);
+        return new DeathNotification
+        {
+            SchemaVersion = 1,
+            SourceSystem = bundle.Meta?.Source,
+            // The message's own id: Bundle.identifier, else the Bundle's logical id. A resend carries the same.
+            NotificationId = bundle.Identifier?.Value ?? bundle.Id,
+            PublisherOdsCode = publisher,
+            SiteOdsCode = location?.Identifier.FirstOrDefault(i => i.System is OdsSiteSystem or OdsOrganizationSystem)?.Value ?? publisher,
+            PlaceOfDeath = location?.Type.SelectMany(t => t.Coding).FirstOrDefault(c => c.System == NotificationCodes.PlaceOfDeathSystem)?.Code,
+            Deceased = new Deceased
+            {
+                NhsNumber = nhsIdentifier?.Value,
+                // Stated outright by an extension, else implied by a verified NHS number.
+                IdentityConfirmed = (patient.GetExtension(IdentityConfirmedExtension)?.Value as FhirBoolean)?.Value
+                    ?? nhsIdentifier is not null && nhsIdentifier.Extension
+                    .Where(e => e.Url == NhsNumberVerificationExtension)
+                    .Select(e => e.Value).OfType<CodeableConcept>()
+                    .Any(c => c.Coding.Any(x => x.Code == NhsNumberVerifiedCode)),
+                GivenName = patient.Name.FirstOrDefault()?.Given.FirstOrDefault(),
+                FamilyName = patient.Name.FirstOrDefault()?.Family,
+                DateOfBirth = patient.BirthDate,
+                Sex = patient.Gender is { } gender ? gender.GetLiteral() : null,
+                Postcode = patient.Address.FirstOrDefault()?.PostalCode,
+                LearningDisabilityOrAutism = (Observed(NotificationCodes.LearningDisabilityOrAutism) as FhirBoolean)?.Value,
+            },
+            DateTimeOfDeath = (patient.Deceased as FhirDateTime)?.Value,
+            AttendingPractitioner = PractitionerOf(resources.Select(e => e.Resource).OfType<Practitioner>().FirstOrDefault()),
+            ProposedCauseOfDeath = CauseOf(conditions, observations),
+            Circumstances = observations.Where(o => HasCode(o.Code, NotificationCodes.System, NotificationCodes.Circumstance))
+                .Select(o => CodeOf(o.Value)).OfType<string>().ToList() is { Count: > 0 } circumstances ? circumstances : null,
+            UrgentRelease = CodeOf(Observed(NotificationCodes.UrgentRelease)) is { } reason ? new UrgentRelease { Reason = reason } : null,
+            Informant = InformantOf(resources.Select(e => e.Resource).OfType<RelatedPerson>().FirstOrDefault()),
+        };
+    }
+
+    private static bool HasCode(CodeableConcept? concept, string system, string code) =>
+        concept?.Coding.Any(c => c.System == system && c.Code == code) == true;
+
+    private static string? CodeOf(DataType? value) => value switch
+    {
+        CodeableConcept concept => concept.Coding.FirstOrDefault()?.Code ?? concept.Text,
+        Code code => code.Value,
+        FhirString text => text.Value,
+        _ => null,
+    };
+
+    private static string? TextOf(DataType? value) => value switch
+    {
+        FhirString text => text.Value,
+        CodeableConcept concept => concept.Text ?? concept.Coding.FirstOrDefault()?.Display,
+        _ => null,
+    };
+
+    private static T? Resolve<T>(List<(string? FullUrl, Resource Resource)> resources, ResourceReference? reference)
+        where T : Resource
+    {
+        if (reference?.Reference is not { } target)
+        {
+            return null;
+        }
+
+        return resources.FirstOrDefault(r => r.Resource is T && (r.FullUrl == target || $"{r.Resource.TypeName}/{r.Resource.Id}" == target)).Resource as T;
+    }
+
+    /// <summary>An organisation's ODS code: the reference's logical identifier, or the referenced Organization's identifier.</summary>
+    private static string? OdsOf(ResourceReference? reference, List<(string? FullUrl, Resource Resource)> resources) =>
+        reference?.Identifier is { System: OdsOrganizationSystem } identifier
+            ? identifier.Value
+            : Resolve<Organization>(resources, reference)?.Identifier.FirstOrDefault(i => i.System == OdsOrganizationSystem)?.Value;
+
+    private static AttendingPractitioner? PractitionerOf(Practitioner? practitioner)
+    {
+        if (practitioner is null)
+        {
+            return null;
+        }
+
+        var name = practitioner.Name.FirstOrDefault();
+        var text = name?.Text ?? (name is null ? null : string.Join(" ", name.Prefix.Concat(name.Given).Append(name.Family).Where(p => !string.IsNullOrEmpty(p))));
+        return new AttendingPractitioner
+        {
+            GmcNumber = practitioner.Identifier.FirstOrDefault(i => i.System == GmcNumberSystem)?.Value,
+            Name = string.IsNullOrEmpty(text) ? null : text,
+            AvailableWithinReasonableTime = (practitioner.GetExtension(AvailableWithinReasonableTimeExtension)?.Value as FhirBoolean)?.Value,
+        };
+    }
+
+    private static ProposedCauseOfDeath? CauseOf(List<Condition> conditions, List<Observation> observations)
+    {
+        // Condition: category = the MCCD part, code.text = the words. Observation: code = the MCCD part, value = the words.
+        string? Part(string part) =>
+            conditions.Where(c => c.Category.Any(cat => HasCode(cat, NotificationCodes.System, part))).Select(c => TextOf(c.Code)).LastOrDefault(t => t is not null)
+            ?? observations.Where(o => HasCode(o.Code, NotificationCodes.System, part)).Select(o => TextOf(o.Value)).LastOrDefault(t => t is not null);
+
+        var (ia, ib, ic, ii) = (Part(NotificationCodes.CauseIa), Part(NotificationCodes.CauseIb), Part(NotificationCodes.CauseIc), Part(NotificationCodes.CauseIi));
+        return ia is null && ib is null && ic is null && ii is null ? null : new ProposedCauseOfDeath { Ia = ia, Ib = ib, Ic = ic, Ii = ii };
+    }
+
+    private static Informant? InformantOf(RelatedPerson? person)
+    {
+        if (person is null)
+        {
+            return null;
+        }
+
+        var name = person.Name.FirstOrDefault();
+        var nameText = name?.Text ?? (name is null ? null : string.Join(" ", name.Given.Append(name.Family).Where(p => !string.IsNullOrEmpty(p))));
+        var relationship = person.Relationship.FirstOrDefault();
+        var address = person.Address.FirstOrDefault();
+        var addressText = address?.Text ?? (address is null ? null : string.Join(", ", address.Line.Append(address.City).Append(address.PostalCode).Where(p => !string.IsNullOrEmpty(p))));
+        var language = (person.Communication.FirstOrDefault(c => c.Preferred == true) ?? person.Communication.FirstOrDefault())?.Language?.Coding.FirstOrDefault()?.Code;
+        return new Informant
+        {
+            Name = string.IsNullOrEmpty(nameText) ? null : nameText,
+            Relationship = relationship?.Text ?? relationship?.Coding.FirstOrDefault()?.Display ?? relationship?.Coding.FirstOrDefault()?.Code,
+            Phone = person.Telecom.FirstOrDefault(t => t.System == ContactPoint.ContactPointSystem.Phone)?.Value,
+            Email = person.Telecom.FirstOrDefault(t => t.System == ContactPoint.ContactPointSystem.Email)?.Value,
+            Address = string.IsNullOrEmpty(addressText) ? null : addressText,
+            // "en-GB" → "en": the service speaks languages, not regional variants.
+            Language = language?.Split('-')[0],
+            PreferredChannel = CodeOf(person.GetExtension(PreferredChannelExtension)?.Value),
+            ConsentToContact = (person.GetExtension(ConsentToContactExtension)?.Value as FhirBoolean)?.Value,
+        };
+    }
+}

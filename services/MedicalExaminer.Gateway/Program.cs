@@ -1,0 +1,3 @@
+using MedicalExaminer.Gateway;
+
+await GatewayExtensions.BuildGateway(args).RunAsync();
