@@ -27,19 +27,21 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
         ) ON COMMIT DELETE ROWS;
         """;
 
-    private const string CopyCasesSql = """
-        COPY intake_cases (case_id, source_system, notification_id, publisher_ods_code, site_ods_code,
-            office_id, state, queue, route, place_of_death, date_time_of_death, registration_due_at,
-            urgent_release_reason, leder_flag, cdop_flag, notification, received_at, updated_at,
-            version, last_event_sequence)
-        FROM STDIN (FORMAT BINARY)
+    private const string CaseColumns = """
+        case_id, source_system, notification_id, publisher_ods_code, site_ods_code,
+        office_id, state, queue, route, place_of_death, date_time_of_death, registration_due_at,
+        urgent_release_reason, leder_flag, cdop_flag, notification, received_at, updated_at,
+        version, last_event_sequence
         """;
 
-    private const string CopyReasonsSql =
-        "COPY intake_reasons (case_id, ordinal, code, source, evidence) FROM STDIN (FORMAT BINARY)";
+    private const string ReasonColumns = "case_id, ordinal, code, source, evidence";
+    private const string EventColumns = "event_id, case_id, sequence, event_type, payload, occurred_at";
 
-    private const string CopyEventsSql =
-        "COPY intake_events (event_id, case_id, sequence, event_type, payload, occurred_at) FROM STDIN (FORMAT BINARY)";
+    private const string CopyCasesSql = $"COPY intake_cases ({CaseColumns}) FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyReasonsSql = $"COPY intake_reasons ({ReasonColumns}) FROM STDIN (FORMAT BINARY)";
+
+    private const string CopyEventsSql = $"COPY intake_events ({EventColumns}) FROM STDIN (FORMAT BINARY)";
 
     // One statement: the CTEs see the same snapshot, and the joins on `inserted` make reasons and
     // events follow only the cases that were new.
@@ -81,9 +83,9 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
-        await CopyCasesAsync(connection, cases, cancellationToken);
-        await CopyReasonsAsync(connection, cases, cancellationToken);
-        await CopyEventsAsync(connection, cases, cancellationToken);
+        await CopyCasesAsync(connection, CopyCasesSql, cases, cancellationToken);
+        await CopyReasonsAsync(connection, CopyReasonsSql, cases, cancellationToken);
+        await CopyEventsAsync(connection, CopyEventsSql, cases, cancellationToken);
 
         var created = new HashSet<Guid>();
         await using (var merge = new NpgsqlCommand(MergeSql, connection, transaction)
@@ -106,9 +108,22 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
         return new IntakeWriteResult(created);
     }
 
-    private static async Task CopyCasesAsync(NpgsqlConnection connection, IReadOnlyList<NewCase> cases, CancellationToken ct)
+    /// <summary>
+    /// The raw limit the benchmark harness (perf/) measures intake against: the same rows binary-COPYed
+    /// straight into the final tables, with no staging, no dedupe and no Kafka. Not for production use:
+    /// a redelivered notification would violate the unique key.
+    /// </summary>
+    internal static async Task CopyDirectAsync(NpgsqlConnection connection, IReadOnlyList<NewCase> cases, CancellationToken ct)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyCasesSql, ct);
+        await CopyCasesAsync(connection, $"COPY casework.cases ({CaseColumns}) FROM STDIN (FORMAT BINARY)", cases, ct);
+        await CopyReasonsAsync(connection, $"COPY casework.triage_reasons ({ReasonColumns}) FROM STDIN (FORMAT BINARY)", cases, ct);
+        await CopyEventsAsync(connection, $"COPY casework.outbox ({EventColumns}) FROM STDIN (FORMAT BINARY)", cases, ct);
+        await CopyEventsAsync(connection, $"COPY casework.case_history ({EventColumns}, actor_id, actor_role) FROM STDIN (FORMAT BINARY)", cases, ct, NewCaseFactory.Actor);
+    }
+
+    private static async Task CopyCasesAsync(NpgsqlConnection connection, string copySql, IReadOnlyList<NewCase> cases, CancellationToken ct)
+    {
+        await using var writer = await connection.BeginBinaryImportAsync(copySql, ct);
         foreach (var c in cases)
         {
             await writer.StartRowAsync(ct);
@@ -137,9 +152,9 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
         await writer.CompleteAsync(ct);
     }
 
-    private static async Task CopyReasonsAsync(NpgsqlConnection connection, IReadOnlyList<NewCase> cases, CancellationToken ct)
+    private static async Task CopyReasonsAsync(NpgsqlConnection connection, string copySql, IReadOnlyList<NewCase> cases, CancellationToken ct)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyReasonsSql, ct);
+        await using var writer = await connection.BeginBinaryImportAsync(copySql, ct);
         foreach (var c in cases)
         {
             for (short ordinal = 0; ordinal < c.Reasons.Count; ordinal++)
@@ -157,9 +172,9 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
         await writer.CompleteAsync(ct);
     }
 
-    private static async Task CopyEventsAsync(NpgsqlConnection connection, IReadOnlyList<NewCase> cases, CancellationToken ct)
+    private static async Task CopyEventsAsync(NpgsqlConnection connection, string copySql, IReadOnlyList<NewCase> cases, CancellationToken ct, EventActor? actor = null)
     {
-        await using var writer = await connection.BeginBinaryImportAsync(CopyEventsSql, ct);
+        await using var writer = await connection.BeginBinaryImportAsync(copySql, ct);
         foreach (var c in cases)
         {
             foreach (var caseEvent in c.Events)
@@ -171,6 +186,11 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
                 await writer.WriteAsync(caseEvent.Body.EventType, NpgsqlDbType.Text, ct);
                 await writer.WriteAsync(JsonSerializer.Serialize(caseEvent, ContractsJsonContext.Default.CaseEvent), NpgsqlDbType.Jsonb, ct);
                 await writer.WriteAsync(caseEvent.OccurredAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
+                if (actor is not null)
+                {
+                    await writer.WriteAsync(actor.Id, NpgsqlDbType.Text, ct);
+                    await writer.WriteAsync(actor.Role, NpgsqlDbType.Text, ct);
+                }
             }
         }
 

@@ -15,6 +15,12 @@ public static class Audit
         VALUES (@userId, @role, @officeId, @action, @caseId, @outcome)
         """;
 
+    /// <summary>The audit row of an applied change, for batching with the change itself (parameters: actor, action, case).</summary>
+    public const string InsertAppliedChangeSql = """
+        INSERT INTO casework.audit_log (user_id, role, office_id, action, case_id, outcome)
+        VALUES (@actorId, @actorRole, @actorOfficeId, @action, @CaseId, 'applied')
+        """;
+
     public static Task WriteAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Actor actor, string action, Guid? caseId, string outcome,
         CancellationToken cancellationToken) =>

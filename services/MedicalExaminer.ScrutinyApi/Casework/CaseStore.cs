@@ -100,10 +100,18 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
                 AS t(event_id, sequence, event_type, payload)
         ), history AS (
             INSERT INTO casework.case_history (case_id, sequence, event_id, event_type, actor_id, actor_role, occurred_at, payload)
-            SELECT @caseId, sequence, event_id, event_type, @actorId, @actorRole, @occurredAt, payload FROM e
+            SELECT @CaseId, sequence, event_id, event_type, @actorId, @actorRole, @occurredAt, payload FROM e
         )
         INSERT INTO casework.outbox (event_id, case_id, sequence, event_type, payload, occurred_at)
-        SELECT event_id, @caseId, sequence, event_type, payload, @occurredAt FROM e ORDER BY sequence
+        SELECT event_id, @CaseId, sequence, event_type, payload, @occurredAt FROM e ORDER BY sequence
+        """;
+
+    // The state, its events and the audit row travel to Postgres in one round trip (Npgsql sends the
+    // statements as one batch); the caller's transaction makes them one change.
+    private const string WriteChangeSql = $"""
+        {UpdateCaseSql};
+        {InsertEventsSql};
+        {Audit.InsertAppliedChangeSql}
         """;
 
     private const string OfficeExistsSql = "SELECT EXISTS (SELECT 1 FROM casework.offices WHERE office_id = @officeId)";
@@ -238,19 +246,20 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         }
 
         updated = updated with { Version = snapshot.Version + 1 };
-        await connection.ExecuteAsync(new CommandDefinition(UpdateCaseSql, CaseUpdate.From(updated, now), transaction, cancellationToken: cancellationToken));
-        await connection.ExecuteAsync(new CommandDefinition(InsertEventsSql, new
+        var parameters = new DynamicParameters(CaseUpdate.From(updated, now));
+        parameters.AddDynamicParams(new
         {
-            caseId = snapshot.CaseId,
             eventIds = events.Select(e => e.EventId).ToArray(),
             sequences = events.Select(e => e.Sequence).ToArray(),
             types = events.Select(e => e.Body.EventType).ToArray(),
             payloads = events.Select(e => JsonSerializer.Serialize(e, ContractsJsonContext.Default.CaseEvent)).ToArray(),
             actorId = actor.Id,
             actorRole = actor.Role,
+            actorOfficeId = actor.OfficeId,
+            action = command.Name,
             occurredAt = now.UtcDateTime,
-        }, transaction, cancellationToken: cancellationToken));
-        await Audit.WriteAsync(connection, transaction, actor, command.Name, snapshot.CaseId, "applied", cancellationToken);
+        });
+        await connection.ExecuteAsync(new CommandDefinition(WriteChangeSql, parameters, transaction, cancellationToken: cancellationToken));
         return new CommandOutcome(CommandStatus.Applied, updated, decision);
     }
 

@@ -1,0 +1,15 @@
+namespace MedicalExaminer.Perf;
+
+/// <summary>Sizes of the scenarios; the defaults are the (a year of deaths, 2,000/s for 60 s, 50,000 claims).</summary>
+public sealed record PerfOptions
+{
+    public int Notifications { get; init; } = 600_000;
+    public int Partitions { get; init; } = 12;
+    public int NaiveNotifications { get; init; } = 20_000;
+    public int ClaimCases { get; init; } = 50_000;
+    public int LatencyRate { get; init; } = 2_000;
+    public int LatencySeconds { get; init; } = 60;
+    public int ScaleOutNotifications { get; init; } = 200_000;
+    public int Seed { get; init; } = 2026;
+    public required string OutputDirectory { get; init; }
+}

@@ -1,0 +1,3 @@
+using MedicalExaminer.Perf;
+
+return await PerfApp.RunAsync(args);
