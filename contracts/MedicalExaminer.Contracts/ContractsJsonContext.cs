@@ -19,6 +19,7 @@ namespace MedicalExaminer.Contracts;
 [JsonSerializable(typeof(CaseEvent))]
 [JsonSerializable(typeof(FamilyNotificationEvent))]
 [JsonSerializable(typeof(TriageDecision))]
+[JsonSerializable(typeof(ScrutinyMetricsSnapshot))]
 [JsonSerializable(typeof(IReadOnlyList<ValidationError>))]
 [JsonSerializable(typeof(ValidationError[]))]
 public sealed partial class ContractsJsonContext : JsonSerializerContext;

@@ -25,4 +25,5 @@ public static class SchemaIds
     public const string DeathNotificationV1 = "death-notification/1";
     public const string CaseEventV1 = "case-event/1";
     public const string FamilyNotificationV1 = "family-notification/1";
+    public const string ScrutinyMetricsV1 = "scrutiny-metrics/1";
 }

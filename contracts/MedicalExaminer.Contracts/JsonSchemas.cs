@@ -8,6 +8,7 @@ public static class JsonSchemas
     public const string DeathNotificationV1 = "death-notification.v1.schema.json";
     public const string CaseEventV1 = "case-event.v1.schema.json";
     public const string FamilyNotificationV1 = "family-notification.v1.schema.json";
+    public const string ScrutinyMetricsV1 = "scrutiny-metrics.v1.schema.json";
 
     public static string Read(string name)
     {

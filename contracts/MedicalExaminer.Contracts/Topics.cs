@@ -12,4 +12,10 @@ public static class Topics
 
     /// <summary>Case events the family notifier cannot read (not a case event at all).</summary>
     public const string FamilyNotifierDeadLetter = "me.family-notifier.dlq.v1";
+
+    /// <summary>Case events the metrics projection could not read, with the reason headers of the batch consumer.</summary>
+    public const string CaseEventsMetricsDeadLetter = "me.case-events.metrics-dlq.v1";
+
+    /// <summary>Regulator figures per period (disclosure-controlled), published periodically by the metrics service.</summary>
+    public const string ScrutinyMetrics = "me.scrutiny-metrics.v1";
 }

@@ -1,9 +1,11 @@
 using Dapper;
 using MedicalExaminer.IntakeWorker;
 using MedicalExaminer.Kafka;
+using MedicalExaminer.Metrics;
 using MedicalExaminer.ScrutinyApi;
 using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
+using MedicalExaminer.SyntheticData;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -72,12 +74,24 @@ public static class DevHostApp
                 api.WebHost.UseUrls($"http://127.0.0.1:{options.ScrutinyApiPort}");
             });
 
+        var metrics = ScrutinyMetricsExtensions.BuildMetricsService(
+            [],
+            service =>
+            {
+                service.Configuration.AddInMemoryCollection(shared);
+                service.Configuration.AddInMemoryCollection(MetricsSettings(devKey, options));
+                service.WebHost.UseUrls($"http://127.0.0.1:{options.MetricsPort}");
+            });
+
         await intakeWorker.StartAsync(startup.Token);
         await scrutinyApi.StartAsync(startup.Token);
+        await metrics.StartAsync(startup.Token);
         await app.StartAsync(startup.Token);
         PrintBanner(app, infrastructure, options);
 
         await app.WaitForShutdownAsync();
+        await metrics.StopAsync();
+        await metrics.DisposeAsync();
         await scrutinyApi.StopAsync();
         await scrutinyApi.DisposeAsync();
         await intakeWorker.StopAsync();
@@ -101,6 +115,9 @@ public static class DevHostApp
              Scrutiny web UI         : http://127.0.0.1:{options.ScrutinyApiPort}/   (sign in as a demo user, e.g. "Dr Okafor", ME of me-leeds)
              Scrutiny API (OpenAPI)  : http://127.0.0.1:{options.ScrutinyApiPort}/openapi/v1.json
              API token for curl      : dotnet run --project services/MedicalExaminer.Cli -- token --role medical-examiner --office me-leeds --user me.me-leeds
+             Metrics dashboard       : http://127.0.0.1:{options.MetricsPort}/   (sign in as "Regulator analyst", or as an office's ME)
+             Metrics API / CSV       : http://127.0.0.1:{options.MetricsPort}/api/metrics?granularity=month   /api/metrics/csv   (OpenAPI: /openapi/v1.json)
+             Prometheus scrape       : http://127.0.0.1:{options.MetricsPort}/metrics
              Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
              Demo publisher          : {rate} synthetic notifications per second
              Watch cases arrive      : psql "{psqlUri}" -c "select queue, count(*) from casework.cases group by 1"
@@ -108,6 +125,26 @@ public static class DevHostApp
             ==================================================================================
 
             """);
+    }
+
+    /// <summary>The metrics service's settings: the dev signing key, the demo offices with their regions, the snapshot rate.</summary>
+    private static Dictionary<string, string?> MetricsSettings(string devKey, DevHostOptions options)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Auth:Jwt:SigningKeys:0"] = devKey,
+            ["Metrics:DemoSignIn"] = "true",
+            ["Metrics:SnapshotInterval"] = options.MetricsSnapshotInterval.ToString("c", System.Globalization.CultureInfo.InvariantCulture),
+        };
+        for (var i = 0; i < DemoOffices.All.Count; i++)
+        {
+            var office = DemoOffices.All[i];
+            settings[$"Metrics:Offices:{i}:Id"] = office.OfficeId;
+            settings[$"Metrics:Offices:{i}:Name"] = office.Name;
+            settings[$"Metrics:Offices:{i}:Region"] = DemoOffices.Regions[office.OfficeId];
+        }
+
+        return settings;
     }
 
     /// <summary>psql speaks libpq URIs, not Npgsql connection strings.</summary>

@@ -24,4 +24,11 @@ public sealed class DevHostOptions
     /// <summary>Port of the scrutiny API and web UI.</summary>
     [Range(1, 65535)]
     public int ScrutinyApiPort { get; set; } = 8082;
+
+    /// <summary>Port of the metrics service: regulator API, CSV, dashboard, Prometheus scrape endpoint.</summary>
+    [Range(1, 65535)]
+    public int MetricsPort { get; set; } = 8090;
+
+    /// <summary>How often the metrics service publishes snapshots to the snapshot topic.</summary>
+    public TimeSpan MetricsSnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

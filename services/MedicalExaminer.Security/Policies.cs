@@ -16,12 +16,16 @@ public static class Policies
     public const string Admin = "admin";
     public const string Regulator = "regulator";
 
+    /// <summary>Reads scrutiny metrics: regulators (suppressed aggregates) and medical examiners (their own office).</summary>
+    public const string MetricsReader = "metrics-reader";
+
     public static AuthorizationBuilder AddMePolicies(this AuthorizationBuilder authorization) => authorization
         .AddPolicy(CaseReader, p => Require(p, Roles.MedicalExaminer, Roles.MedicalExaminerOfficer, Roles.Admin))
         .AddPolicy(CaseWorker, p => Require(p, Roles.MedicalExaminer, Roles.MedicalExaminerOfficer))
         .AddPolicy(MedicalExaminer, p => Require(p, Roles.MedicalExaminer))
         .AddPolicy(Admin, p => Require(p, Roles.Admin))
-        .AddPolicy(Regulator, p => Require(p, Roles.Regulator));
+        .AddPolicy(Regulator, p => Require(p, Roles.Regulator))
+        .AddPolicy(MetricsReader, p => Require(p, Roles.Regulator, Roles.MedicalExaminer));
 
     private static void Require(AuthorizationPolicyBuilder policy, params string[] roles) => policy
         .RequireAuthenticatedUser()

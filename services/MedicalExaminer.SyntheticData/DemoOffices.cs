@@ -14,4 +14,15 @@ public static class DemoOffices
         new("me-newcastle", "Newcastle upon Tyne Hospitals ME Office", ["RTD", "RTD01", "RTD02"], ["NE1", "NE2", "NE4", "NE7"]),
         new("me-wales", "Medical Examiner Service for Wales", ["7A1", "7A4", "7A6", "7A3"], ["CF10", "CF14", "SA1", "LL57"]),
     ];
+
+    /// <summary>The region each demo office reports under (NHS England regions; Wales on its own), for the regulator filter.</summary>
+    public static IReadOnlyDictionary<string, string> Regions { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["me-leeds"] = "North East and Yorkshire",
+        ["me-manchester"] = "North West",
+        ["me-bristol"] = "South West",
+        ["me-london-north"] = "London",
+        ["me-newcastle"] = "North East and Yorkshire",
+        ["me-wales"] = "Wales",
+    };
 }

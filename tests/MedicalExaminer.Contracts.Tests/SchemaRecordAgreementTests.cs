@@ -15,15 +15,25 @@ public sealed class SchemaRecordAgreementTests
     private static readonly NullabilityInfoContext Nullability = new();
 
     /// <summary>The JSON names a record serializes: public properties, camelCase, minus [JsonIgnore].</summary>
-    private static SortedSet<string> JsonPropertiesOf(Type record) => new(
+    internal static SortedSet<string> JsonPropertiesOf(Type record) => new(
         record.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
             .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)),
         StringComparer.Ordinal);
 
-    private static SortedSet<string> SchemaPropertiesOf(JsonSchema schema) => new(schema.ActualSchema.Properties.Keys, StringComparer.Ordinal);
+    /// <summary>The JSON names of the properties a record can never leave out (non-nullable).</summary>
+    internal static SortedSet<string> NonNullablePropertiesOf(Type record) => new(
+        record.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+            .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
+            .Where(p => p.PropertyType.IsValueType
+                ? Nullable.GetUnderlyingType(p.PropertyType) is null
+                : Nullability.Create(p).ReadState == NullabilityState.NotNull)
+            .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)),
+        StringComparer.Ordinal);
 
-    private static JsonSchema Property(JsonSchema schema, string name) => schema.ActualSchema.Properties[name].ActualSchema;
+    internal static SortedSet<string> SchemaPropertiesOf(JsonSchema schema) => new(schema.ActualSchema.Properties.Keys, StringComparer.Ordinal);
+
+    internal static JsonSchema Property(JsonSchema schema, string name) => schema.ActualSchema.Properties[name].ActualSchema;
 
     private static JsonSchema Branch(JsonSchema caseEvent, string type) =>
         Property(caseEvent, "body").OneOf.Select(b => b.ActualSchema).Single(b => (string)b.Properties["type"].ActualSchema.Enumeration.Single()! == type);
@@ -86,14 +96,7 @@ public sealed class SchemaRecordAgreementTests
         var caseEvent = await Schemas.CaseEventV1;
         foreach (var (record, schema, isBody) in (await Pairs()).Where(p => p.Schema == caseEvent || IsCaseEventPart(p.Record)))
         {
-            var nonNullable = new SortedSet<string>(
-                record.GetProperties(BindingFlags.Public | BindingFlags.Instance)
-                    .Where(p => p.GetCustomAttribute<JsonIgnoreAttribute>() is null)
-                    .Where(p => p.PropertyType.IsValueType
-                        ? Nullable.GetUnderlyingType(p.PropertyType) is null
-                        : Nullability.Create(p).ReadState == NullabilityState.NotNull)
-                    .Select(p => JsonNamingPolicy.CamelCase.ConvertName(p.Name)),
-                StringComparer.Ordinal);
+            var nonNullable = NonNullablePropertiesOf(record);
             if (isBody)
             {
                 nonNullable.Add("type");

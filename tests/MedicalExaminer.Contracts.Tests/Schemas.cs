@@ -8,6 +8,7 @@ internal static class Schemas
     private static readonly Lazy<Task<JsonSchema>> DeathNotification = new(() => JsonSchema.FromJsonAsync(JsonSchemas.Read(JsonSchemas.DeathNotificationV1)));
     private static readonly Lazy<Task<JsonSchema>> CaseEvent = new(() => JsonSchema.FromJsonAsync(JsonSchemas.Read(JsonSchemas.CaseEventV1)));
     private static readonly Lazy<Task<JsonSchema>> FamilyNotification = new(() => JsonSchema.FromJsonAsync(JsonSchemas.Read(JsonSchemas.FamilyNotificationV1)));
+    private static readonly Lazy<Task<JsonSchema>> ScrutinyMetrics = new(() => JsonSchema.FromJsonAsync(JsonSchemas.Read(JsonSchemas.ScrutinyMetricsV1)));
 
     public const string DeathNotificationFolder = "death-notification";
     public const string CaseEventFolder = "case-event";
@@ -17,6 +18,8 @@ internal static class Schemas
     public static Task<JsonSchema> CaseEventV1 => CaseEvent.Value;
 
     public static Task<JsonSchema> FamilyNotificationV1 => FamilyNotification.Value;
+
+    public static Task<JsonSchema> ScrutinyMetricsV1 => ScrutinyMetrics.Value;
 
     /// <summary>The schema a sample folder's files are written against.</summary>
     public static Task<JsonSchema> ForFolder(string folder) => folder switch

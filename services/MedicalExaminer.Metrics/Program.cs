@@ -1,0 +1,3 @@
+using MedicalExaminer.Metrics;
+
+await ScrutinyMetricsExtensions.BuildMetricsService(args).RunAsync();

@@ -1,0 +1,114 @@
+using MedicalExaminer.Contracts;
+using MedicalExaminer.Kafka;
+using MedicalExaminer.Metrics.Api;
+using MedicalExaminer.Metrics.Figures;
+using MedicalExaminer.Metrics.Projection;
+using MedicalExaminer.Metrics.Snapshots;
+using MedicalExaminer.Metrics.Telemetry;
+using MedicalExaminer.Migrator;
+using MedicalExaminer.Postgres;
+using MedicalExaminer.Security;
+using MedicalExaminer.ServiceDefaults;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using OpenTelemetry.Metrics;
+
+namespace MedicalExaminer.Metrics;
+
+/// <summary>All of the metrics service's wiring, so that Program.cs, the dev host and tests compose the same service.</summary>
+public static class ScrutinyMetricsExtensions
+{
+    public const string ServiceName = "metrics";
+    public const string ConsumerSection = "Metrics:Consumer";
+    public const string PrometheusPath = "/metrics";
+
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Kafka:ClientId"] = "me-metrics",
+        ["Logging:LogLevel:Npgsql"] = "Warning",
+        [$"{ConsumerSection}:Topic"] = Topics.CaseEvents,
+        [$"{ConsumerSection}:GroupId"] = "me-metrics",
+        [$"{ConsumerSection}:DeadLetterTopic"] = Topics.CaseEventsMetricsDeadLetter,
+        [$"{ConsumerSection}:MaxBatchSize"] = "5000",
+        [$"{ConsumerSection}:MaxBatchWait"] = "00:00:00.200",
+    };
+
+    /// <summary>The projection (consumer), the figures, the snapshot publisher and the instruments.</summary>
+    public static TBuilder AddMetricsProjection<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        // Code defaults at the lowest precedence: appsettings, environment and command line override them.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        var services = builder.Services;
+        services.AddOptions<MetricsOptions>()
+            .Bind(builder.Configuration.GetSection(MetricsOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPostgres(builder.Configuration);
+        services.AddHealthChecks().AddSchemaVersionCheck(ServiceDefaultsExtensions.ReadyTag);
+        services.AddSingleton<ProjectionStore>();
+        services.AddSingleton<FigureStore>();
+        services.AddSingleton<ScrutinyReport>();
+        services.AddSingleton<ScrutinyInstruments>();
+        services.AddKafkaBatchConsumer<CaseEventProjector>(builder.Configuration, ConsumerSection);
+        services.AddSingleton<SnapshotPublisher>();
+        services.AddHostedService(provider => provider.GetRequiredService<SnapshotPublisher>());
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics.AddPrometheusExporter());
+        return builder;
+    }
+
+    /// <summary>The HTTP surface: authentication, the regulator API with its OpenAPI document, CSV, the dashboard.</summary>
+    public static WebApplicationBuilder AddMetricsWeb(this WebApplicationBuilder builder)
+    {
+        builder.AddMeAuthentication();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddOpenApi();
+        builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, MetricsJsonContext.Default));
+        builder.Services.AddRazorPages(pages =>
+        {
+            pages.Conventions.AuthorizeFolder("/", Policies.MetricsReader);
+            pages.Conventions.AllowAnonymousToPage("/SignIn");
+        });
+        return builder;
+    }
+
+    /// <summary>Builds the metrics service as one web application.</summary>
+    public static WebApplication BuildMetricsService(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        // The application name makes Razor Pages resolve to this assembly when the dev host or a test is the entry assembly.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ApplicationName = typeof(ScrutinyMetricsExtensions).Assembly.GetName().Name,
+        });
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        builder.AddMetricsProjection();
+        builder.AddMetricsWeb();
+
+        var app = builder.Build();
+        app.UseStatusCodePages();
+        var uiAssets = Path.Combine(AppContext.BaseDirectory, "ui-assets");
+        if (Directory.Exists(uiAssets))
+        {
+            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(uiAssets) });
+        }
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        app.MapPrometheusScrapingEndpoint(PrometheusPath);
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapMetricsEndpoints();
+        app.MapRazorPages();
+        app.MapPost("/sign-out", async (HttpContext context) =>
+        {
+            await context.SignOutAsync(AuthenticationExtensions.CookieScheme);
+            return Results.Redirect("/sign-in");
+        }).ExcludeFromDescription();
+        return app;
+    }
+}
