@@ -18,6 +18,8 @@ missing=()
 have_postgres || missing+=(postgresql)
 command -v psql >/dev/null || missing+=(postgresql-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
+# The family notifier's SMS quiet hours and message dates are UK time (Europe/London): the zone database must be there.
+[ -e /usr/share/zoneinfo/Europe/London ] || missing+=(tzdata)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

@@ -1,0 +1,79 @@
+using MedicalExaminer.Contracts;
+using MedicalExaminer.FamilyNotifier.Decisions;
+using MedicalExaminer.FamilyNotifier.Persistence;
+using MedicalExaminer.FamilyNotifier.Sending;
+using MedicalExaminer.Kafka;
+using MedicalExaminer.Migrator;
+using MedicalExaminer.Notify;
+using MedicalExaminer.Outbox;
+using MedicalExaminer.Postgres;
+using MedicalExaminer.ServiceDefaults;
+using Microsoft.Extensions.Configuration.Memory;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace MedicalExaminer.FamilyNotifier;
+
+/// <summary>All of the family notifier's wiring, so that Program.cs, the dev host and tests compose the same service.</summary>
+public static class FamilyNotifierExtensions
+{
+    public const string ServiceName = "family-notifier";
+    public const string ConsumerSection = "FamilyNotifier:Consumer";
+
+    private static readonly Dictionary<string, string?> Defaults = new()
+    {
+        ["Kafka:ClientId"] = "me-family-notifier",
+        ["Logging:LogLevel:Npgsql"] = "Warning",
+        // HttpClientFactory logs every request at Information; the provider's URLs carry no personal data, but it is noise.
+        ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        [$"{ConsumerSection}:Topic"] = Topics.CaseEvents,
+        [$"{ConsumerSection}:GroupId"] = "me-family-notifier",
+        [$"{ConsumerSection}:DeadLetterTopic"] = Topics.FamilyNotifierDeadLetter,
+        [$"{ConsumerSection}:MaxBatchSize"] = "500",
+        [$"{ConsumerSection}:MaxBatchWait"] = "00:00:00.100",
+        // The family context's own outbox, relayed by the shared relay to its own topic.
+        ["Outbox:Schema"] = "family",
+        ["Outbox:Topic"] = Topics.FamilyNotifications,
+        ["Outbox:SchemaId"] = SchemaIds.FamilyNotificationV1,
+    };
+
+    public static TBuilder AddFamilyNotifier<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource { InitialData = Defaults });
+        var services = builder.Services;
+        services.AddOptions<FamilyNotifierOptions>()
+            .Bind(builder.Configuration.GetSection(FamilyNotifierOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddPostgres(builder.Configuration);
+        services.AddHealthChecks().AddSchemaVersionCheck(ServiceDefaultsExtensions.ReadyTag);
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<FamilyNotifierOptions>>().Value;
+            return new QuietHours(options.Zone(), options.QuietHoursStart, options.QuietHoursEnd);
+        });
+        services.AddSingleton<DecisionWriter>();
+        services.AddSingleton<NotificationQueue>();
+        services.AddNotifyClient(builder.Configuration);
+        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<NotificationDispatcher>());
+        services.AddKafkaBatchConsumer<CaseEventHandler>(builder.Configuration, ConsumerSection);
+        services.AddOutboxRelay(builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Builds the family notifier as a web application (health endpoints, consume loop, dispatcher, outbox relay).</summary>
+    public static WebApplication BuildFamilyNotifier(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults(ServiceName);
+        builder.AddFamilyNotifier();
+
+        var app = builder.Build();
+        app.MapDefaultEndpoints();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using MedicalExaminer.FamilyNotifier;
+
+await FamilyNotifierExtensions.BuildFamilyNotifier(args).RunAsync();

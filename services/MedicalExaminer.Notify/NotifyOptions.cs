@@ -1,0 +1,77 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace MedicalExaminer.Notify;
+
+/// <summary>The GOV.UK Notify-compatible provider (section <c>Notify</c>): where, which key, how hard to try.</summary>
+public sealed class NotifyOptions : IValidatableObject
+{
+    public const string Section = "Notify";
+
+    /// <summary>The API's base address (the real service, or the local sink in development and tests).</summary>
+    [Required]
+    [Url]
+    public string BaseUrl { get; set; } = "";
+
+    /// <summary><c>{name}-{service id}-{secret key}</c>; a secret: from the environment, never from a committed file.</summary>
+    [Required]
+    public string ApiKey { get; set; } = "";
+
+    /// <summary>
+    /// Provider template ids by <c>{template}.{language}.{channel}</c> (e.g. <c>mccd-issued.cy.sms</c>); a missing entry
+    /// uses <see cref="TemplateCatalog.DefaultTemplateId"/>, which the local sink knows.
+    /// </summary>
+    public Dictionary<string, Guid> TemplateIds { get; set; } = [];
+
+    /// <summary>One HTTP attempt may take this long before it counts as failed (and is retried).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>All attempts of one send together, retries and their delays included.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
+    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(45);
+
+    /// <summary>Immediate retries of a transient failure (5xx, 429, timeout) within one send; later ones are the dispatcher's.</summary>
+    [Range(0, 10)]
+    public int MaxRetryAttempts { get; set; } = 3;
+
+    /// <summary>First retry delay; exponential with jitter after that (a 429's Retry-After wins).</summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
+    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The circuit opens when this share of attempts failed within the sampling window…</summary>
+    [Range(0.01, 1.0)]
+    public double CircuitFailureRatio { get; set; } = 0.5;
+
+    /// <summary>…and at least this many attempts were made in it.</summary>
+    [Range(2, 10_000)]
+    public int CircuitMinimumThroughput { get; set; } = 10;
+
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan CircuitSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long an open circuit refuses calls before one probe is let through.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
+    public TimeSpan CircuitBreakDuration { get; set; } = TimeSpan.FromSeconds(30);
+
+    public Guid TemplateId(string template, string language, string channel) =>
+        TemplateIds.TryGetValue($"{template}.{language}.{channel}", out var id) ? id : TemplateCatalog.DefaultTemplateId(template, language, channel);
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (!NotifyApiKey.TryParse(ApiKey, out _))
+        {
+            // The key itself is never echoed.
+            yield return new ValidationResult("Notify:ApiKey is not a Notify API key ({name}-{service id}-{secret key}).", [nameof(ApiKey)]);
+        }
+
+        if (CircuitSamplingDuration < 2 * AttemptTimeout)
+        {
+            yield return new ValidationResult("Notify:CircuitSamplingDuration must be at least twice Notify:AttemptTimeout.", [nameof(CircuitSamplingDuration)]);
+        }
+
+        if (TotalTimeout <= AttemptTimeout)
+        {
+            yield return new ValidationResult("Notify:TotalTimeout must exceed Notify:AttemptTimeout.", [nameof(TotalTimeout)]);
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using MedicalExaminer.NotifySink;
+
+await NotifySinkExtensions.BuildNotifySink(args).RunAsync();
