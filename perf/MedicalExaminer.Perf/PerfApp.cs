@@ -40,13 +40,15 @@ public static class PerfApp
         var notifications = new Option<int>("--notifications") { DefaultValueFactory = _ => defaults.Notifications, Description = "Notifications in intake-throughput." };
         var naive = new Option<int>("--naive-notifications") { DefaultValueFactory = _ => defaults.NaiveNotifications, Description = "Notifications the naive twin processes (it is slow)." };
         var claimCases = new Option<int>("--claim-cases") { DefaultValueFactory = _ => defaults.ClaimCases, Description = "Cases the claimers drain." };
+        var claimPool = new Option<int>("--claim-pool") { DefaultValueFactory = _ => defaults.ClaimPoolSize, Description = "Postgres connections the 64 claimers share." };
         var rate = new Option<int>("--latency-rate") { DefaultValueFactory = _ => defaults.LatencyRate, Description = "Notifications per second in latency." };
         var seconds = new Option<int>("--latency-seconds") { DefaultValueFactory = _ => defaults.LatencySeconds, Description = "Duration of latency." };
         var scaleOut = new Option<int>("--scale-out-notifications") { DefaultValueFactory = _ => defaults.ScaleOutNotifications, Description = "Notifications per scale-out run." };
+        var postgres = new Option<string?>("--postgres") { Description = "Connection string of a Postgres server to measure instead of a throwaway one (databases are created on it)." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => defaults.OutputDirectory, Description = "Where results are written." };
         var root = new RootCommand("Medical examiner pipeline benchmarks (not tests: nothing here asserts on time).")
         {
-            scenarios, notifications, naive, claimCases, rate, seconds, scaleOut, output,
+            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, postgres, output,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,6 +57,7 @@ public static class PerfApp
                 Notifications = parse.GetValue(notifications),
                 NaiveNotifications = parse.GetValue(naive),
                 ClaimCases = parse.GetValue(claimCases),
+                ClaimPoolSize = parse.GetValue(claimPool),
                 LatencyRate = parse.GetValue(rate),
                 LatencySeconds = parse.GetValue(seconds),
                 ScaleOutNotifications = parse.GetValue(scaleOut),
@@ -63,7 +66,7 @@ public static class PerfApp
             var selected = parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : [.. Scenarios.Keys];
             var command = "dotnet run -c Release --project perf/MedicalExaminer.Perf -- " + string.Join(' ', args);
             var machine = Machine.Current();
-            await using var environment = await PerfEnvironment.StartAsync(cancellationToken);
+            await using var environment = await PerfEnvironment.StartAsync(parse.GetValue(postgres), cancellationToken);
             foreach (var name in selected)
             {
                 var result = await Scenarios[name](environment, options, cancellationToken);

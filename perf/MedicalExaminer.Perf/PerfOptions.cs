@@ -7,6 +7,9 @@ public sealed record PerfOptions
     public int Partitions { get; init; } = 12;
     public int NaiveNotifications { get; init; } = 20_000;
     public int ClaimCases { get; init; } = 50_000;
+
+    /// <summary>Connections the claimers share, as in one scrutiny API process (its Postgres pool size).</summary>
+    public int ClaimPoolSize { get; init; } = 16;
     public int LatencyRate { get; init; } = 2_000;
     public int LatencySeconds { get; init; } = 60;
     public int ScaleOutNotifications { get; init; } = 200_000;

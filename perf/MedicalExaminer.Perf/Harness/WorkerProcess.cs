@@ -13,6 +13,7 @@ public sealed class WorkerProcess : IAsyncDisposable
     private readonly Process _process;
     private long _peakRssKiB;
     private int _disposed;
+    private double _cpuSeconds;
 
     private WorkerProcess(Process process) => _process = process;
 
@@ -26,6 +27,8 @@ public sealed class WorkerProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // The worker's own runtimeconfig (Web SDK) turns on the server GC; this harness's does not.
+            Environment = { ["DOTNET_gcServer"] = "1" },
         };
         foreach (var arg in new[]
         {
@@ -58,6 +61,16 @@ public sealed class WorkerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>CPU seconds the worker has used so far (read while it lives).</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            Sample();
+            return _cpuSeconds;
+        }
+    }
+
     /// <summary>Peak resident set size so far (the kernel's high-water mark, VmHWM), in MiB.</summary>
     public double PeakRssMiB
     {
@@ -81,6 +94,8 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             _peakRssKiB = Math.Max(_peakRssKiB, kib);
         }
+
+        _cpuSeconds = Math.Max(_cpuSeconds, CpuMeter.TreeSeconds(_process.Id));
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using MedicalExaminer.Postgres;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
@@ -25,8 +26,8 @@ public static class ClaimScenario
 
     public static async Task<ScenarioResult> RunAsync(PerfEnvironment environment, PerfOptions options, CancellationToken cancellationToken)
     {
-        var connectionString = await environment.CreateDatabaseAsync(Name, maxPoolSize: Claimers + 8, cancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(connectionString);
+        var connectionString = await environment.CreateDatabaseAsync(Name, maxPoolSize: options.ClaimPoolSize, cancellationToken);
+        await using var dataSource = PostgresServiceCollectionExtensions.CreateDataSource(connectionString);
         var office = DemoOffices.All[0];
         var cases = await SeedAsync(dataSource, office, options.ClaimCases, cancellationToken);
         Console.WriteLine($"[claim] {cases:N0} cases in {office.OfficeId}'s queues; {Claimers} claimers start");
@@ -35,6 +36,7 @@ public static class ClaimScenario
         var workflow = new WorkflowOptions { ClaimIdleTime = TimeSpan.FromHours(8) };
         var queues = CaseworkService.ClaimOrder(Roles.MedicalExaminer);
         var claims = new ConcurrentBag<(Guid CaseId, double Milliseconds)>();
+        var (pgBefore, harnessBefore) = (environment.PostgresCpuSeconds(), PerfEnvironment.HarnessCpuSeconds());
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Claimers).Select(i => Task.Run(async () =>
         {
@@ -58,6 +60,8 @@ public static class ClaimScenario
             }
         }, cancellationToken)));
         var seconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var postgresCpuMs = (environment.PostgresCpuSeconds() - pgBefore) * 1000 / claims.Count;
+        var clientCpuMs = (PerfEnvironment.HarnessCpuSeconds() - harnessBefore) * 1000 / claims.Count;
 
         var latencies = claims.Select(c => c.Milliseconds).Order().ToList();
         var doubleClaims = claims.Count - claims.Select(c => c.CaseId).Distinct().Count();
@@ -65,7 +69,7 @@ public static class ClaimScenario
         var unclaimed = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.cases WHERE claimed_by IS NULL");
         var claimEvents = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.case_history WHERE event_type = 'CaseClaimed'");
 
-        return new ScenarioResult(Name, $"{Claimers} concurrent claimers drain {cases:N0} cases")
+        return new ScenarioResult(Name, $"{Claimers} concurrent claimers drain {cases:N0} cases through a pool of {options.ClaimPoolSize} connections")
             .Figure("claims_per_s", Stats.Round(claims.Count / seconds), "claims per second, all claimers together")
             .Figure("claim_p50_ms", Stats.Round(Stats.Percentile(latencies, 50), 2), "median time of one claim next")
             .Figure("claim_p99_ms", Stats.Round(Stats.Percentile(latencies, 99), 2), "99th percentile of one claim next")
@@ -74,7 +78,10 @@ public static class ClaimScenario
             .Figure("double_claims", doubleClaims, "cases handed to two claimers (must be 0)")
             .Figure("unclaimed_left", unclaimed, "cases never claimed (must be 0)")
             .Figure("claim_events", claimEvents, "CaseClaimed events written (must equal the cases)")
-            .Figure("seconds", Stats.Round(seconds, 2), "wall time to drain the queues");
+            .Figure("seconds", Stats.Round(seconds, 2), "wall time to drain the queues")
+            .Figure("claim_postgres_cpu_ms", Stats.Round(postgresCpuMs, 3), "CPU ms Postgres spent per claim")
+            .Figure("claim_client_cpu_ms", Stats.Round(clientCpuMs, 3), "CPU ms the claimers' process spent per claim")
+            .Figure("claim_cpu_bound_per_s", Stats.Round(Environment.ProcessorCount * 1000 / (postgresCpuMs + clientCpuMs)), "claims/s the machine's cores could sustain at these CPU costs");
     }
 
     private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, OfficeCoverage office, int count, CancellationToken cancellationToken)

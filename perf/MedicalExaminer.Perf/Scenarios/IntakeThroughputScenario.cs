@@ -1,7 +1,7 @@
+using MedicalExaminer.Postgres;
 using System.Diagnostics;
 using MedicalExaminer.IntakeWorker.Persistence;
 using MedicalExaminer.Perf.Harness;
-using Npgsql;
 
 namespace MedicalExaminer.Perf.Scenarios;
 
@@ -24,11 +24,16 @@ public static class IntakeThroughputScenario
         Console.WriteLine($"[intake] published in {published.Seconds:0.0} s; {published.ExpectedCases:N0} distinct valid notifications");
 
         var intakeDatabase = await environment.CreateDatabaseAsync("intake", cancellationToken: cancellationToken);
-        await using var intakeData = NpgsqlDataSource.Create(intakeDatabase);
+        await using var intakeData = PostgresServiceCollectionExtensions.CreateDataSource(intakeDatabase);
+        var (pgBefore, harnessBefore) = (environment.PostgresCpuSeconds(), PerfEnvironment.HarnessCpuSeconds());
         var started = Stopwatch.GetTimestamp();
         await using var worker = WorkerProcess.Start(environment.BootstrapServers, intakeDatabase, topic, deadLetters, $"perf-intake-{Guid.NewGuid():N}");
         var intakeSeconds = await Intake.WaitForCasesAsync(intakeData, published.ExpectedCases, started, worker.Sample, cancellationToken);
         var peakRss = worker.PeakRssMiB;
+        var perThousand = 1000.0 / published.ExpectedCases;
+        var workerCpu = worker.CpuSeconds * perThousand;
+        var postgresCpu = (environment.PostgresCpuSeconds() - pgBefore) * perThousand;
+        var kafkaCpu = (PerfEnvironment.HarnessCpuSeconds() - harnessBefore) * perThousand;
         var intakeRate = published.Messages / intakeSeconds;
         Console.WriteLine($"[intake] {published.ExpectedCases:N0} cases in {intakeSeconds:0.0} s = {intakeRate:N0} notifications/s; peak RSS {peakRss:0} MiB");
         await worker.DisposeAsync();
@@ -51,6 +56,11 @@ public static class IntakeThroughputScenario
             .Figure("intake_vs_raw_pct", Stats.Round(100 * casesPerSecond / rawPerSecond), "intake cases/s as a share of the raw COPY rate")
             .Figure("intake_vs_naive_x", Stats.Round(intakeRate / naivePerSecond, 2), "intake rate over the naive twin's")
             .Figure("intake_peak_rss_mb", Stats.Round(peakRss), "peak resident set of the intake worker process (VmHWM), MiB")
+            .Figure("intake_worker_cpu_ms_per_1k", Stats.Round(workerCpu * 1000), "CPU ms the worker process spent per 1,000 cases")
+            .Figure("intake_postgres_cpu_ms_per_1k", Stats.Round(postgresCpu * 1000), "CPU ms Postgres spent per 1,000 cases")
+            .Figure("intake_kafka_cpu_ms_per_1k", Stats.Round(kafkaCpu * 1000), "CPU ms the harness process (mock brokers, poller) spent per 1,000 cases")
+            .Figure("intake_cpu_bound_per_s", Stats.Round(Environment.ProcessorCount * 1000 / (workerCpu + postgresCpu + kafkaCpu) * published.Messages / published.ExpectedCases),
+                "notifications/s the machine's cores could sustain at these CPU costs (a ceiling when nothing else runs)")
             .Figure("publish_per_s", Stats.Round(published.Messages / published.Seconds), "publish rate of the idempotent producer (not part of intake)")
             .Figure("notifications", published.Messages, "notifications published (~1 % duplicates, ~0.5 % invalid)")
             .Figure("cases", published.ExpectedCases, "distinct valid notifications = cases expected and found")
@@ -61,14 +71,16 @@ public static class IntakeThroughputScenario
     private static async Task<(int Rows, double Seconds)> RawCopyAsync(PerfEnvironment environment, PerfOptions options, CancellationToken cancellationToken)
     {
         var database = await environment.CreateDatabaseAsync("raw-copy", cancellationToken: cancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = PostgresServiceCollectionExtensions.CreateDataSource(database);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = 0;
         var copying = TimeSpan.Zero;
+        var (pgBefore, harnessBefore) = (environment.PostgresCpuSeconds(), 0.0);
         // Building the rows is not timed: the raw limit is the database's, for the rows intake writes.
         foreach (var chunk in SyntheticCases.Open(Intake.Generator(options.Seed).Take(options.Notifications), DateTimeOffset.UtcNow).Chunk(2_000))
         {
             var started = Stopwatch.GetTimestamp();
+            harnessBefore -= PerfEnvironment.HarnessCpuSeconds();
             await using (var transaction = await connection.BeginTransactionAsync(cancellationToken))
             {
                 await CaseIntakeWriter.CopyDirectAsync(connection, chunk, cancellationToken);
@@ -76,9 +88,11 @@ public static class IntakeThroughputScenario
             }
 
             copying += Stopwatch.GetElapsedTime(started);
+            harnessBefore += PerfEnvironment.HarnessCpuSeconds();
             rows += chunk.Length;
         }
 
+        Console.WriteLine($"[intake] raw COPY CPU per 1,000 cases: Postgres {(environment.PostgresCpuSeconds() - pgBefore) * 1e6 / rows:0} ms, writer {harnessBefore * 1e6 / rows:0} ms");
         return (rows, copying.TotalSeconds);
     }
 }

@@ -1,3 +1,4 @@
+using MedicalExaminer.Postgres;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Dapper;
@@ -29,7 +30,7 @@ public static class LatencyScenario
         var topic = environment.CreateTopic("perf-latency", options.Partitions);
         var deadLetters = environment.CreateTopic("perf-latency-dlq", 1);
         var database = await environment.CreateDatabaseAsync(Name, cancellationToken: cancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = PostgresServiceCollectionExtensions.CreateDataSource(database);
         await using var worker = WorkerProcess.Start(environment.BootstrapServers, database, topic, deadLetters, $"perf-latency-{Guid.NewGuid():N}");
 
         // Only valid, distinct notifications: each one must become a case to be measured.

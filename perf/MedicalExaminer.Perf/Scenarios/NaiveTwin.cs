@@ -1,3 +1,4 @@
+using MedicalExaminer.Postgres;
 using System.Diagnostics;
 using System.Text.Json;
 using Confluent.Kafka;
@@ -7,7 +8,6 @@ using MedicalExaminer.Domain;
 using MedicalExaminer.IntakeWorker.Intake;
 using MedicalExaminer.Perf.Harness;
 using MedicalExaminer.SyntheticData;
-using Npgsql;
 
 namespace MedicalExaminer.Perf.Scenarios;
 
@@ -44,7 +44,7 @@ public static class NaiveTwin
     public static async Task<(int Messages, double Seconds)> RunAsync(PerfEnvironment environment, string topic, int messages, CancellationToken cancellationToken)
     {
         var database = await environment.CreateDatabaseAsync("naive", cancellationToken: cancellationToken);
-        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var dataSource = PostgresServiceCollectionExtensions.CreateDataSource(database);
         var offices = new OfficeDirectory(DemoOffices.All);
         using var consumer = new ConsumerBuilder<string, byte[]>(new ConsumerConfig
         {

@@ -1,6 +1,6 @@
+using MedicalExaminer.Postgres;
 using System.Diagnostics;
 using MedicalExaminer.Perf.Harness;
-using Npgsql;
 
 namespace MedicalExaminer.Perf.Scenarios;
 
@@ -22,7 +22,7 @@ public static class ScaleOutScenario
             var deadLetters = environment.CreateTopic($"perf-scale-{workers}-dlq", 1);
             var published = Intake.Publish(environment.BootstrapServers, topic, options.Seed, options.ScaleOutNotifications);
             var database = await environment.CreateDatabaseAsync($"scale_{workers}", cancellationToken: cancellationToken);
-            await using var dataSource = NpgsqlDataSource.Create(database);
+            await using var dataSource = PostgresServiceCollectionExtensions.CreateDataSource(database);
             var group = $"perf-scale-{Guid.NewGuid():N}";
             var started = Stopwatch.GetTimestamp();
             var processes = Enumerable.Range(0, workers)

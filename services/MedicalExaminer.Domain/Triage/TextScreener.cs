@@ -84,29 +84,34 @@ internal sealed class TextScreener(ScreeningTerms terms)
     }
 
     /// <summary>Words are runs of letters, digits, apostrophes and hyphens ("farmer's", "post-operative").</summary>
+    /// <remarks>
+    /// Runs for every part of every notification (the profile of intake showed it as the worker's hottest
+    /// method), so it slices one lower-cased copy of the text rather than building each word char by char.
+    /// </remarks>
     internal static string[] Tokenize(string text)
     {
-        var tokens = new List<string>();
-        var current = new System.Text.StringBuilder();
-        foreach (var raw in text)
+        var lower = text.ToLowerInvariant().Replace('\u2019', '\'');
+        var tokens = new List<string>(capacity: 8);
+        var start = -1;
+        for (var i = 0; i <= lower.Length; i++)
         {
-            var c = raw == '\u2019' ? '\'' : char.ToLowerInvariant(raw);
-            if (char.IsLetterOrDigit(c) || c == '\'' || c == '-')
+            var inWord = i < lower.Length && (char.IsLetterOrDigit(lower[i]) || lower[i] is '\'' or '-');
+            if (inWord && start < 0)
             {
-                current.Append(c);
+                start = i;
             }
-            else if (current.Length > 0)
+            else if (!inWord && start >= 0)
             {
-                tokens.Add(current.ToString().Trim('-', '\''));
-                current.Clear();
+                var word = lower.AsSpan(start, i - start).Trim("-'");
+                if (!word.IsEmpty)
+                {
+                    tokens.Add(word.ToString());
+                }
+
+                start = -1;
             }
         }
 
-        if (current.Length > 0)
-        {
-            tokens.Add(current.ToString().Trim('-', '\''));
-        }
-
-        return tokens.Where(t => t.Length > 0).ToArray();
+        return [.. tokens];
     }
 }

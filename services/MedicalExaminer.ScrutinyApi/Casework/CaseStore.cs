@@ -61,14 +61,24 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     // Walks cases_claimable (office, queue, death, id WHERE unclaimed) in queue order; SKIP LOCKED lets
     // every concurrent claimer take the next free row instead of queueing behind the same one.
-    private const string ClaimNextSql = $"""
+    private const string ClaimFromQueueSql = $"""
         SELECT {SnapshotColumns}
         FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-        WHERE c.office_id = @officeId AND c.queue = @queue AND c.claimed_by IS NULL
+        WHERE c.office_id = @officeId AND c.queue = @queueN AND c.claimed_by IS NULL
         ORDER BY c.date_time_of_death, c.case_id
         LIMIT 1
         FOR UPDATE OF c SKIP LOCKED
         """;
+
+    // Claim next over several queues in ONE statement: each queue's probe is a CTE, and the outer LIMIT 1
+    // stops at the first that yields a case. Postgres evaluates such CTEs lazily, so the later queues are
+    // neither scanned nor locked once an earlier one has a case (EXPLAIN shows them "never executed").
+    private static readonly string[] ClaimNextSql = [.. Enumerable.Range(0, 8).Select(count => count == 0 ? "" : string.Concat(
+        "WITH ",
+        string.Join(",\n", Enumerable.Range(0, count).Select(i => $"q{i} AS MATERIALIZED (\n{ClaimFromQueueSql.Replace("@queueN", $"@queue{i}", StringComparison.Ordinal)}\n)")),
+        "\nSELECT * FROM (",
+        string.Join(" UNION ALL ", Enumerable.Range(0, count).Select(i => $"SELECT * FROM q{i}")),
+        ") next LIMIT 1"))];
 
     private const string LapsedClaimsSql = $"""
         SELECT {SnapshotColumns}
@@ -161,24 +171,30 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
             return CommandOutcome.NotFound;
         }
 
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var queue in queues)
+        if (queues.Count is 0 || queues.Count >= ClaimNextSql.Length)
         {
-            var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(
-                new CommandDefinition(ClaimNextSql, new { officeId, queue }, transaction, cancellationToken: cancellationToken));
-            if (row is null)
-            {
-                continue;
-            }
-
-            var outcome = await DecideAndWriteAsync(connection, transaction, row, new ClaimCase(), actor, options, cancellationToken);
-            await transaction.CommitAsync(cancellationToken);
-            return outcome;
+            throw new ArgumentOutOfRangeException(nameof(queues), queues.Count, "Claim next draws from one to seven queues.");
         }
 
-        await transaction.RollbackAsync(cancellationToken);
-        return new CommandOutcome(CommandStatus.NothingToClaim);
+        var parameters = new DynamicParameters(new { officeId });
+        for (var i = 0; i < queues.Count; i++)
+        {
+            parameters.Add($"queue{i}", queues[i]);
+        }
+
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(
+            new CommandDefinition(ClaimNextSql[queues.Count], parameters, transaction, cancellationToken: cancellationToken));
+        if (row is null)
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return new CommandOutcome(CommandStatus.NothingToClaim);
+        }
+
+        var outcome = await DecideAndWriteAsync(connection, transaction, row, new ClaimCase(), actor, options, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return outcome;
     }
 
     /// <summary>Releases up to <paramref name="limit"/> claims whose idle time has run out; returns how many.</summary>
