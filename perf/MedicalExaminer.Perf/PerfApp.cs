@@ -20,6 +20,7 @@ public static class PerfApp
         [LatencyScenario.Name] = LatencyScenario.RunAsync,
         [ClaimScenario.Name] = ClaimScenario.RunAsync,
         [ScaleOutScenario.Name] = ScaleOutScenario.RunAsync,
+        [MetricsReplayScenario.Name] = MetricsReplayScenario.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -45,10 +46,11 @@ public static class PerfApp
         var seconds = new Option<int>("--latency-seconds") { DefaultValueFactory = _ => defaults.LatencySeconds, Description = "Duration of latency." };
         var scaleOut = new Option<int>("--scale-out-notifications") { DefaultValueFactory = _ => defaults.ScaleOutNotifications, Description = "Notifications per scale-out run." };
         var postgres = new Option<string?>("--postgres") { Description = "Connection string of a Postgres server to measure instead of a throwaway one (databases are created on it)." };
+        var metricsEvents = new Option<int>("--metrics-events") { DefaultValueFactory = _ => defaults.MetricsEvents, Description = "Case events replayed in metrics-replay (at least)." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => defaults.OutputDirectory, Description = "Where results are written." };
         var root = new RootCommand("Medical examiner pipeline benchmarks (not tests: nothing here asserts on time).")
         {
-            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, postgres, output,
+            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, metricsEvents, postgres, output,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +63,7 @@ public static class PerfApp
                 LatencyRate = parse.GetValue(rate),
                 LatencySeconds = parse.GetValue(seconds),
                 ScaleOutNotifications = parse.GetValue(scaleOut),
+                MetricsEvents = parse.GetValue(metricsEvents),
                 OutputDirectory = parse.GetValue(output)!,
             };
             var selected = parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : [.. Scenarios.Keys];

@@ -13,6 +13,7 @@ public sealed record PerfOptions
     public int LatencyRate { get; init; } = 2_000;
     public int LatencySeconds { get; init; } = 60;
     public int ScaleOutNotifications { get; init; } = 200_000;
+    public int MetricsEvents { get; init; } = 1_000_000;
     public int Seed { get; init; } = 2026;
     public required string OutputDirectory { get; init; }
 }

@@ -12,7 +12,8 @@ using MedicalExaminer.ServiceDefaults;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.FileProviders;
+using Microsoft.Extensions.Options;
+using MedicalExaminer.WebUi;
 using OpenTelemetry.Metrics;
 
 namespace MedicalExaminer.Metrics;
@@ -67,10 +68,18 @@ public static class ScrutinyMetricsExtensions
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, MetricsJsonContext.Default));
+        builder.Services.AddDemoSignIn(provider => new DemoSignInSettings
+        {
+            Enabled = provider.GetRequiredService<IOptions<MetricsOptions>>().Value.DemoSignIn,
+            // Only the roles that may read metrics: regulators first, then each office's medical examiner.
+            Offer = users => users.Where(u => u.Role is Roles.Regulator or Roles.MedicalExaminer).OrderBy(u => u.Role != Roles.Regulator),
+            Hint = "Development server: choose a demo user. Regulators see suppressed figures for every office; a medical examiner sees their own office's figures.",
+        });
         builder.Services.AddRazorPages(pages =>
         {
             pages.Conventions.AuthorizeFolder("/", Policies.MetricsReader);
             pages.Conventions.AllowAnonymousToPage("/SignIn");
+            pages.Conventions.AllowAnonymousToPage("/Forbidden");
         });
         return builder;
     }
@@ -91,12 +100,7 @@ public static class ScrutinyMetricsExtensions
 
         var app = builder.Build();
         app.UseStatusCodePages();
-        var uiAssets = Path.Combine(AppContext.BaseDirectory, "ui-assets");
-        if (Directory.Exists(uiAssets))
-        {
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(uiAssets) });
-        }
-
+        app.UseNhsUkFrontend();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();

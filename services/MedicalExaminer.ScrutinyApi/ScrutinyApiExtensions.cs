@@ -7,10 +7,11 @@ using MedicalExaminer.ScrutinyApi.Api;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.Security;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.Extensions.FileProviders;
 using MedicalExaminer.ServiceDefaults;
+using MedicalExaminer.WebUi;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace MedicalExaminer.ScrutinyApi;
 
@@ -58,6 +59,7 @@ public static class ScrutinyApiExtensions
             .Bind(builder.Configuration.GetSection(WebUiOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        builder.Services.AddDemoSignIn(provider => new DemoSignInSettings { Enabled = provider.GetRequiredService<IOptions<WebUiOptions>>().Value.DemoSignIn });
         builder.Services.AddProblemDetails();
         builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json =>
@@ -95,12 +97,8 @@ public static class ScrutinyApiExtensions
 
         var app = builder.Build();
         app.UseStatusCodePages();
-        // The NHS design system, bundled at build time into the output folder (see the project file).
-        var uiAssets = Path.Combine(AppContext.BaseDirectory, "ui-assets");
-        if (Directory.Exists(uiAssets))
-        {
-            app.UseStaticFiles(new StaticFileOptions { FileProvider = new PhysicalFileProvider(uiAssets) });
-        }
+        // The NHS design system, bundled at build time into the output folder (MedicalExaminer.WebUi).
+        app.UseNhsUkFrontend();
 
         app.UseAuthentication();
         app.UseAuthorization();

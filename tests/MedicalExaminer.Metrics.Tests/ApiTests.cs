@@ -17,10 +17,13 @@ public sealed class ApiTests(PostgresFixture postgres, KafkaClusterFixture kafka
     private const string Q1 = "/api/metrics?granularity=quarter&from=2026-Q1&to=2026-Q1";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private async Task<MetricsHost> StartWithStreamAsync()
+    private Task<MetricsHost> StartWithStreamAsync() => StartWithStreamAsync(postgres, kafka);
+
+    /// <summary>A metrics host that has projected <see cref="SyntheticStream"/> from a fresh topic.</summary>
+    internal static async Task<MetricsHost> StartWithStreamAsync(PostgresFixture postgres, KafkaClusterFixture kafka, List<CaseEvent>? stream = null)
     {
         var topic = kafka.CreateTopic("case-events", partitions: 3);
-        var events = SyntheticStream.InOrder();
+        var events = stream ?? SyntheticStream.InOrder();
         await MetricsHost.PublishAsync(kafka.BootstrapServers, topic, events);
         var host = await MetricsHost.StartAsync(await postgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken), kafka.BootstrapServers, topic);
         await host.WaitForEventsAsync(MetricsHost.KeptCount(events), TimeSpan.FromSeconds(60));

@@ -48,6 +48,7 @@ internal sealed class MetricsHost : IAsyncDisposable
             ["Metrics:SnapshotInterval"] = "00:00:00",
             ["Metrics:SnapshotTopic"] = snapshotTopic ?? $"{topic}-snapshots",
             ["Auth:Jwt:SigningKeys:0"] = Key,
+            ["Metrics:DemoSignIn"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         };
         for (var i = 0; i < SyntheticStream.Offices.Length; i++)

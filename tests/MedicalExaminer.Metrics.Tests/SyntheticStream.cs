@@ -52,6 +52,13 @@ internal static class SyntheticStream
         new CaseStory("X1").Received(OfficeA, Utc(3, 31, 23, 30)).TriagedToScrutiny(OfficeA),
     ];
 
+    /// <summary>
+    /// A larger seeded stream over offices A and B, January to April 2026, for views that need figures above
+    /// the suppression threshold.
+    /// </summary>
+    public static List<CaseEvent> Bulk(int seed, int cases) =>
+        [.. SyntheticData.SyntheticCaseHistories.Generate(seed, cases, [OfficeA, OfficeB], new DateOnly(2026, 1, 1), months: 4).SelectMany(h => h)];
+
     /// <summary>Every event, case after case, each case in its own order.</summary>
     public static List<CaseEvent> InOrder() => [.. Stories().SelectMany(s => s.Events)];
 

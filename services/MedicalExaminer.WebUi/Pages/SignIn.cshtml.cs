@@ -1,29 +1,26 @@
 using MedicalExaminer.Security;
-using MedicalExaminer.SyntheticData;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using Microsoft.Extensions.Options;
+using MedicalExaminer.SyntheticData;
 
-namespace MedicalExaminer.ScrutinyApi.Pages;
+namespace MedicalExaminer.WebUi.Pages;
 
-/// <summary>Development sign-in: pick a demo user. Off unless <c>WebUi:DemoSignIn</c> is true.</summary>
-public sealed class SignInModel(IOptions<WebUiOptions> options) : PageModel
+/// <summary>Development sign-in: pick one of the offered demo users. Off unless the service's <see cref="DemoSignInSettings"/> say so.</summary>
+public sealed class SignInModel(DemoSignInSettings settings) : PageModel
 {
-    public bool DemoSignIn => options.Value.DemoSignIn;
+    public bool DemoSignIn => settings.Enabled;
 
-    public IReadOnlyList<DemoUser> Users => DemoUsers.All;
+    public string Hint => settings.Hint;
+
+    public IReadOnlyList<DemoUser> Users => settings.Users;
 
     [BindProperty(SupportsGet = true)]
     public string? ReturnUrl { get; set; }
 
-    public void OnGet()
-    {
-    }
-
     public async Task<IActionResult> OnPostAsync(string? userId)
     {
-        var demo = DemoUsers.All.FirstOrDefault(u => u.Id == userId);
+        var demo = Users.FirstOrDefault(u => u.Id == userId);
         if (!DemoSignIn || demo is null)
         {
             return Forbid();
