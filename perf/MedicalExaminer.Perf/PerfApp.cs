@@ -21,6 +21,7 @@ public static class PerfApp
         [ClaimScenario.Name] = ClaimScenario.RunAsync,
         [ScaleOutScenario.Name] = ScaleOutScenario.RunAsync,
         [MetricsReplayScenario.Name] = MetricsReplayScenario.RunAsync,
+        [FamilyScenario.Name] = FamilyScenario.RunAsync,
     };
 
     public static async Task<int> RunAsync(string[] args)
@@ -47,10 +48,12 @@ public static class PerfApp
         var scaleOut = new Option<int>("--scale-out-notifications") { DefaultValueFactory = _ => defaults.ScaleOutNotifications, Description = "Notifications per scale-out run." };
         var postgres = new Option<string?>("--postgres") { Description = "Connection string of a Postgres server to measure instead of a throwaway one (databases are created on it)." };
         var metricsEvents = new Option<int>("--metrics-events") { DefaultValueFactory = _ => defaults.MetricsEvents, Description = "Case events replayed in metrics-replay (at least)." };
+        var familyCases = new Option<int>("--family-cases") { DefaultValueFactory = _ => defaults.FamilyCases, Description = "Case events relayed and notifications sent in family." };
+        var familyParallelism = new Option<int>("--family-parallelism") { DefaultValueFactory = _ => defaults.FamilyParallelism, Description = "Sends in flight per dispatcher in family." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => defaults.OutputDirectory, Description = "Where results are written." };
         var root = new RootCommand("Medical examiner pipeline benchmarks (not tests: nothing here asserts on time).")
         {
-            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, metricsEvents, postgres, output,
+            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, metricsEvents, familyCases, familyParallelism, postgres, output,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -64,6 +67,8 @@ public static class PerfApp
                 LatencySeconds = parse.GetValue(seconds),
                 ScaleOutNotifications = parse.GetValue(scaleOut),
                 MetricsEvents = parse.GetValue(metricsEvents),
+                FamilyCases = parse.GetValue(familyCases),
+                FamilyParallelism = parse.GetValue(familyParallelism),
                 OutputDirectory = parse.GetValue(output)!,
             };
             var selected = parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : [.. Scenarios.Keys];

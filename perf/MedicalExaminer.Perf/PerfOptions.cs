@@ -15,5 +15,11 @@ public sealed record PerfOptions
     public int ScaleOutNotifications { get; init; } = 200_000;
     public int MetricsEvents { get; init; } = 1_000_000;
     public int Seed { get; init; } = 2026;
+
+    /// <summary>Case events the family scenario relays and notifications it sends through the local Notify sink.</summary>
+    public int FamilyCases { get; init; } = 20_000;
+
+    /// <summary>Sends in flight per family-notifier dispatcher in the family scenario.</summary>
+    public int FamilyParallelism { get; init; } = 8;
     public required string OutputDirectory { get; init; }
 }

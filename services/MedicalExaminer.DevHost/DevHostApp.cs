@@ -1,3 +1,6 @@
+using MedicalExaminer.FamilyNotifier;
+using MedicalExaminer.Notify;
+using MedicalExaminer.NotifySink;
 using Dapper;
 using MedicalExaminer.IntakeWorker;
 using MedicalExaminer.Kafka;
@@ -83,6 +86,33 @@ public static class DevHostApp
                 service.WebHost.UseUrls($"http://127.0.0.1:{options.MetricsPort}");
             });
 
+        // The family notifier sends through the local Notify sink; both get one fresh API key per run.
+        var notifyKey = NotifyApiKey.Generate("dev-host");
+        var notifySink = NotifySinkExtensions.BuildNotifySink(
+            [],
+            sink =>
+            {
+                sink.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["NotifySink:ApiKey"] = notifyKey });
+                sink.WebHost.UseUrls($"http://127.0.0.1:{options.NotifySinkPort}");
+            });
+        var familyNotifier = FamilyNotifierExtensions.BuildFamilyNotifier(
+            [],
+            notifier =>
+            {
+                notifier.Configuration.AddInMemoryCollection(shared);
+                notifier.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Notify:BaseUrl"] = $"http://127.0.0.1:{options.NotifySinkPort}",
+                    ["Notify:ApiKey"] = notifyKey,
+                    // A developer watching the sink should see delivery within seconds.
+                    ["FamilyNotifier:PollDelay"] = "00:00:02",
+                    ["FamilyNotifier:PollMaxDelay"] = "00:00:10",
+                });
+                notifier.WebHost.UseUrls($"http://127.0.0.1:{options.FamilyNotifierPort}");
+            });
+
+        await notifySink.StartAsync(startup.Token);
+        await familyNotifier.StartAsync(startup.Token);
         await intakeWorker.StartAsync(startup.Token);
         await scrutinyApi.StartAsync(startup.Token);
         await metrics.StartAsync(startup.Token);
@@ -90,6 +120,10 @@ public static class DevHostApp
         PrintBanner(app, infrastructure, options);
 
         await app.WaitForShutdownAsync();
+        await familyNotifier.StopAsync();
+        await familyNotifier.DisposeAsync();
+        await notifySink.StopAsync();
+        await notifySink.DisposeAsync();
         await metrics.StopAsync();
         await metrics.DisposeAsync();
         await scrutinyApi.StopAsync();
@@ -119,6 +153,8 @@ public static class DevHostApp
              Metrics API / CSV       : http://127.0.0.1:{options.MetricsPort}/api/metrics?granularity=month   /api/metrics/csv   (OpenAPI: /openapi/v1.json)
              Prometheus scrape       : http://127.0.0.1:{options.MetricsPort}/metrics
              Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
+             Notify sink (messages)  : http://127.0.0.1:{options.NotifySinkPort}/   (what families would receive; faults: POST /admin/faults)
+             Family notifier health  : http://127.0.0.1:{options.FamilyNotifierPort}/health/ready   (SMS wait for 08:00 UK time at night)
              Demo publisher          : {rate} synthetic notifications per second
              Watch cases arrive      : psql "{psqlUri}" -c "select queue, count(*) from casework.cases group by 1"
              Ctrl+C stops everything.

@@ -29,6 +29,14 @@ public sealed class DevHostOptions
     [Range(1, 65535)]
     public int MetricsPort { get; set; } = 8090;
 
+    /// <summary>Port of the family notifier's health endpoints.</summary>
+    [Range(1, 65535)]
+    public int FamilyNotifierPort { get; set; } = 8083;
+
+    /// <summary>Port of the local Notify sink (its page lists what the families would have received).</summary>
+    [Range(1, 65535)]
+    public int NotifySinkPort { get; set; } = 8084;
+
     /// <summary>How often the metrics service publishes snapshots to the snapshot topic.</summary>
     public TimeSpan MetricsSnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -33,7 +33,7 @@ public sealed class DevInfrastructure : IAsyncDisposable
             if (string.IsNullOrWhiteSpace(bootstrap))
             {
                 kafka = MockKafkaCluster.Start(brokers: 3);
-                foreach (var topic in new[] { Topics.DeathNotifications, Topics.DeathNotificationsDeadLetter, Topics.CaseEvents, Topics.CaseEventsMetricsDeadLetter, Topics.ScrutinyMetrics })
+                foreach (var topic in new[] { Topics.DeathNotifications, Topics.DeathNotificationsDeadLetter, Topics.CaseEvents, Topics.CaseEventsMetricsDeadLetter, Topics.ScrutinyMetrics, Topics.FamilyNotifications, Topics.FamilyNotifierDeadLetter })
                 {
                     kafka.CreateTopic(topic, options.Partitions);
                 }
