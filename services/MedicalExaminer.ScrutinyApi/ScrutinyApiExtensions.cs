@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using MedicalExaminer.Contracts;
+using MedicalExaminer.Kafka;
 using MedicalExaminer.Migrator;
 using MedicalExaminer.Outbox;
 using MedicalExaminer.Postgres;
@@ -24,7 +25,13 @@ public static class ScrutinyApiExtensions
     {
         ["Kafka:ClientId"] = "me-scrutiny-api",
         ["Logging:LogLevel:Npgsql"] = "Warning",
+        [$"{FamilyNotificationsSection}:Topic"] = Topics.FamilyNotifications,
+        [$"{FamilyNotificationsSection}:GroupId"] = "me-scrutiny-api-family-notifications",
+        [$"{FamilyNotificationsSection}:DeadLetterTopic"] = Topics.FamilyNotifierDeadLetter,
     };
+
+    /// <summary>The consumer of the family notifier's events, for the case page.</summary>
+    public const string FamilyNotificationsSection = "FamilyNotifications:Consumer";
 
     public static TBuilder AddScrutinyCasework<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -47,6 +54,13 @@ public static class ScrutinyApiExtensions
         if (builder.Configuration.GetValue("Outbox:Enabled", defaultValue: true))
         {
             services.AddOutboxRelay(builder.Configuration);
+        }
+
+        // The case page shows each family notification from the family notifier's events, never its tables.
+        services.AddSingleton<FamilyNotificationView>();
+        if (builder.Configuration.GetValue("FamilyNotifications:Enabled", defaultValue: true))
+        {
+            services.AddKafkaBatchConsumer<FamilyNotificationView>(builder.Configuration, FamilyNotificationsSection);
         }
         return builder;
     }

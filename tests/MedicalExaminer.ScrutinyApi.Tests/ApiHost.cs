@@ -34,6 +34,7 @@ public sealed class ApiHost : IAsyncDisposable
                 ["Postgres:ConnectionString"] = world.ConnectionString,
                 ["Auth:Jwt:SigningKeys:0"] = Key,
                 ["Outbox:Enabled"] = "false",
+                ["FamilyNotifications:Enabled"] = "false",
                 ["WebUi:DemoSignIn"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
             });

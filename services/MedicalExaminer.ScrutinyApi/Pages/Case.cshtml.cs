@@ -41,7 +41,7 @@ public sealed class StepInput
     };
 }
 
-public sealed class CaseModel(CaseworkService casework) : CaseworkPage
+public sealed class CaseModel(CaseworkService casework, FamilyNotificationView familyNotifications) : CaseworkPage
 {
     private static readonly Dictionary<string, string> FieldLabels = new()
     {
@@ -73,6 +73,8 @@ public sealed class CaseModel(CaseworkService casework) : CaseworkPage
 
     public CaseDetail? Detail { get; private set; }
 
+    public IReadOnlyList<FamilyNotificationItem> FamilyNotifications { get; private set; } = [];
+
     public bool HeldByMe => Detail?.Case.ActiveClaimant(DateTimeOffset.UtcNow) == CurrentUser.Id;
 
     public bool IsExaminer => CurrentUser.Role == Roles.MedicalExaminer;
@@ -82,7 +84,14 @@ public sealed class CaseModel(CaseworkService casework) : CaseworkPage
     public async Task<IActionResult> OnGetAsync(CancellationToken cancellationToken)
     {
         Detail = await casework.CaseAsync(Actor, CaseId, cancellationToken);
-        return Detail is null ? NotFound() : Page();
+        if (Detail is null)
+        {
+            return NotFound();
+        }
+
+        // Read only after the office scope check above (CaseAsync) let this user see the case.
+        FamilyNotifications = await familyNotifications.ForCaseAsync(CaseId, cancellationToken);
+        return Page();
     }
 
     public async Task<IActionResult> OnPostStepAsync(string step, CancellationToken cancellationToken)
