@@ -158,7 +158,7 @@ public sealed class MigrationRunnerTests(PostgresFixture postgres)
         await using var connection = await dataSource.OpenConnectionAsync(Ct);
         var tables = (await connection.QueryAsync<string>(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'casework' ORDER BY table_name")).ToList();
-        Assert.Equal(["audit_log", "case_history", "cases", "office_postcode_districts", "office_sites", "offices", "outbox", "triage_reasons"], tables);
+        Assert.Equal(["audit_log", "case_history", "cases", "family_notifications", "office_postcode_districts", "office_sites", "offices", "outbox", "triage_reasons"], tables);
         Assert.True(await connection.ExecuteScalarAsync<bool>(
             "SELECT EXISTS (SELECT 1 FROM pg_constraint WHERE conname = 'cases_notification_identity' AND contype = 'u')"),
             "intake idempotency depends on the unique (source_system, notification_id) constraint");
