@@ -3,7 +3,7 @@ using MedicalExaminer.Cli.Commands;
 
 namespace MedicalExaminer.Cli;
 
-/// <summary>The <c>me</c> operator tool: triage a notification, generate and publish synthetic ones, run a development Kafka, mint development tokens.</summary>
+/// <summary>The <c>me</c> operator tool: triage a notification, generate and publish synthetic ones, run a development Kafka, mint development tokens, inspect and replay dead letters, manage office routing.</summary>
 public static class CliApp
 {
     public static RootCommand BuildRootCommand(CliConsole console)
@@ -14,6 +14,8 @@ public static class CliApp
         root.Subcommands.Add(PublishCommand.Create(console));
         root.Subcommands.Add(KafkaMockCommand.Create(console));
         root.Subcommands.Add(TokenCommand.Create(console));
+        root.Subcommands.Add(DlqCommand.Create(console));
+        root.Subcommands.Add(OfficesCommand.Create(console));
         return root;
     }
 

@@ -2,6 +2,8 @@ using MedicalExaminer.FamilyNotifier;
 using MedicalExaminer.Notify;
 using MedicalExaminer.NotifySink;
 using Dapper;
+using MedicalExaminer.Gateway;
+using MedicalExaminer.Gateway.Auth;
 using MedicalExaminer.IntakeWorker;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.Metrics;
@@ -113,11 +115,33 @@ public static class DevHostApp
 
         await notifySink.StartAsync(startup.Token);
         await familyNotifier.StartAsync(startup.Token);
+
+        // A fresh demo publisher key per run: only its hash is configured, the key itself is printed once below.
+        var demoKey = ApiKeys.NewKey();
+        var gateway = GatewayExtensions.BuildGateway(
+            [],
+            gw =>
+            {
+                gw.Configuration.AddInMemoryCollection(shared);
+                // The dev host's own Gateway:* settings (e.g. --Gateway:RateLimit:PermitsPerSecond=...) reach the gateway.
+                gw.Configuration.AddInMemoryCollection(builder.Configuration.GetSection(GatewayOptions.Section).AsEnumerable()
+                    .Where(setting => setting.Value is not null));
+                gw.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["Auth:Jwt:SigningKeys:0"] = devKey,
+                    ["Gateway:ApiKeys:demo-publisher:KeySha256"] = ApiKeys.Hash(demoKey),
+                    ["Gateway:ApiKeys:demo-publisher:OdsCode"] = options.DemoPublisherOdsCode,
+                    ["Gateway:MllpPort"] = options.GatewayMllpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                });
+                gw.WebHost.UseUrls($"http://127.0.0.1:{options.GatewayPort}");
+            });
+
         await intakeWorker.StartAsync(startup.Token);
         await scrutinyApi.StartAsync(startup.Token);
         await metrics.StartAsync(startup.Token);
+        await gateway.StartAsync(startup.Token);
         await app.StartAsync(startup.Token);
-        PrintBanner(app, infrastructure, options);
+        PrintBanner(app, infrastructure, options, demoKey);
 
         await app.WaitForShutdownAsync();
         await familyNotifier.StopAsync();
@@ -126,6 +150,8 @@ public static class DevHostApp
         await notifySink.DisposeAsync();
         await metrics.StopAsync();
         await metrics.DisposeAsync();
+        await gateway.StopAsync();
+        await gateway.DisposeAsync();
         await scrutinyApi.StopAsync();
         await scrutinyApi.DisposeAsync();
         await intakeWorker.StopAsync();
@@ -134,7 +160,7 @@ public static class DevHostApp
         return 0;
     }
 
-    private static void PrintBanner(WebApplication app, DevInfrastructure infrastructure, DevHostOptions options)
+    private static void PrintBanner(WebApplication app, DevInfrastructure infrastructure, DevHostOptions options, string demoKey)
     {
         var devHostUrl = app.Urls.FirstOrDefault() ?? "http://127.0.0.1:8080";
         var rate = app.Services.GetRequiredService<IOptions<DevHostOptions>>().Value.DemoNotificationsPerSecond;
@@ -155,6 +181,10 @@ public static class DevHostApp
              Intake worker health    : http://127.0.0.1:{options.IntakeWorkerPort}/health/ready
              Notify sink (messages)  : http://127.0.0.1:{options.NotifySinkPort}/   (what families would receive; faults: POST /admin/faults)
              Family notifier health  : http://127.0.0.1:{options.FamilyNotifierPort}/health/ready   (SMS wait for 08:00 UK time at night)
+             Hospital gateway (HTTP) : http://127.0.0.1:{options.GatewayPort}/api/notifications   (OpenAPI: /openapi/v1.json)
+             Gateway MLLP (HL7 v2)   : 127.0.0.1:{options.GatewayMllpPort}   (API key in MSH-8)
+             Demo publisher API key  : {demoKey}   (ODS code {options.DemoPublisherOdsCode}; send it as X-Api-Key)
+             Publish through gateway : dotnet run --project services/MedicalExaminer.Cli -- publish --via-gateway http://127.0.0.1:{options.GatewayPort} --api-key {demoKey} --ods {options.DemoPublisherOdsCode} --count 100 --format fhir
              Demo publisher          : {rate} synthetic notifications per second
              Watch cases arrive      : psql "{psqlUri}" -c "select queue, count(*) from casework.cases group by 1"
              Ctrl+C stops everything.

@@ -39,4 +39,16 @@ public sealed class DevHostOptions
 
     /// <summary>How often the metrics service publishes snapshots to the snapshot topic.</summary>
     public TimeSpan MetricsSnapshotInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>HTTP port of the hospital gateway.</summary>
+    [Range(1, 65535)]
+    public int GatewayPort { get; set; } = 8085;
+
+    /// <summary>MLLP (HL7 v2 over TCP) port of the hospital gateway.</summary>
+    [Range(1, 65535)]
+    public int GatewayMllpPort { get; set; } = 2575;
+
+    /// <summary>ODS code of the demo publisher whose API key the dev host prints (RR8: a Leeds site, so its cases route to me-leeds).</summary>
+    [Required]
+    public string DemoPublisherOdsCode { get; set; } = "RR8";
 }

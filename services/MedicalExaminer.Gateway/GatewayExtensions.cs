@@ -25,6 +25,9 @@ public static class GatewayExtensions
     private static readonly Dictionary<string, string?> Defaults = new()
     {
         ["Kafka:ClientId"] = "me-gateway",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        // Every refused key would log "challenged" at Information.
+        ["Logging:LogLevel:MedicalExaminer.Gateway.Auth"] = "Warning",
         // A hospital system waits on the answer: better a 503 within 30 s than a hanging request for librdkafka's default 5 minutes.
         ["Kafka:Producer:message.timeout.ms"] = "30000",
     };

@@ -20,9 +20,12 @@ public sealed class GatewayOptions : IValidatableObject
     [Required]
     public RateLimitOptions RateLimit { get; set; } = new();
 
-    /// <summary>TCP port of the MLLP listener; 0 picks a free port, null turns the listener off.</summary>
+    /// <summary>Whether the MLLP listener runs.</summary>
+    public bool MllpEnabled { get; set; } = true;
+
+    /// <summary>TCP port of the MLLP listener (2575 is HL7's registered port); 0 picks a free one.</summary>
     [Range(0, 65535)]
-    public int? MllpPort { get; set; }
+    public int MllpPort { get; set; } = 2575;
 
     /// <summary>Address the MLLP listener binds to.</summary>
     [Required]

@@ -1,3 +1,4 @@
 using MedicalExaminer.Testing;
 
 [assembly: AssemblyFixture(typeof(KafkaClusterFixture))]
+[assembly: AssemblyFixture(typeof(PostgresFixture))]

@@ -46,6 +46,23 @@ public sealed class TokenCommandTests : IDisposable
         Assert.False(validation.IsValid);
     }
 
+    [Fact]
+    public async Task a_publisher_token_carries_its_ods_code_and_a_publisher_needs_one()
+    {
+        var result = await CliRunner.RunAsync(["token", "--role", Roles.Publisher, "--ods", "RR8", "--user", "leeds-epr", "--key-file", _keyFile]);
+        Assert.Equal(ExitCodes.Success, result.ExitCode);
+        var parameters = new JwtAuthOptions { SigningKeys = [_key] }.ToValidationParameters();
+        parameters.ValidateLifetime = false;
+        var validation = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(result.OutputLines.Single(), parameters);
+        Assert.True(validation.IsValid, validation.Exception?.Message);
+        var publisher = Gateway.Auth.PublisherIdentity.From(new System.Security.Claims.ClaimsPrincipal(validation.ClaimsIdentity));
+        Assert.Equal(new Gateway.Auth.PublisherIdentity("leeds-epr", "RR8"), publisher);
+
+        var without = await CliRunner.RunAsync(["token", "--role", Roles.Publisher, "--user", "leeds-epr", "--key-file", _keyFile]);
+        Assert.NotEqual(ExitCodes.Success, without.ExitCode);
+        Assert.Contains("--ods", without.Error, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData(Roles.MedicalExaminer)]
     [InlineData(Roles.MedicalExaminerOfficer)]

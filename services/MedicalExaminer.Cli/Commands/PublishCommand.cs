@@ -37,22 +37,73 @@ internal static class PublishCommand
             DefaultValueFactory = _ => 60,
             Validators = { r => { if (r.GetValueOrDefault<int>() < 1) { r.AddError("--delivery-timeout must be at least 1 second."); } } },
         };
+        var viaGateway = new Option<string?>("--via-gateway")
+        {
+            Description = "Send through the hospital gateway at this URL (HTTP) instead of producing to Kafka.",
+            Validators = { r => { if (!Uri.TryCreate(r.GetValueOrDefault<string?>(), UriKind.Absolute, out _)) { r.AddError("--via-gateway must be an absolute URL, e.g. http://127.0.0.1:8083."); } } },
+        };
+        var apiKey = new Option<string?>("--api-key")
+        {
+            Description = $"The gateway publisher's API key; defaults to the {GatewayPublisher.ApiKeyVariable} environment variable.",
+        };
+        var ods = new Option<string>("--ods")
+        {
+            Description = "With --via-gateway: the ODS code the key publishes for (every notification is sent as that publisher's).",
+            DefaultValueFactory = _ => "RR8",
+        };
+        var format = new Option<string>("--format")
+        {
+            Description = "With --via-gateway: the format to send.",
+            DefaultValueFactory = _ => Gateway.Formats.NotificationReader.Json,
+        };
+        format.AcceptOnlyFromAmong(GatewayPublisher.Formats);
+        var concurrency = new Option<int>("--concurrency")
+        {
+            Description = "With --via-gateway: requests in flight at once.",
+            DefaultValueFactory = _ => 16,
+            Validators = { r => { if (r.GetValueOrDefault<int>() is < 1 or > 1024) { r.AddError("--concurrency must be between 1 and 1024."); } } },
+        };
         var defaults = new SyntheticMix();
         var duplicateRate = CommonOptions.Rate("--duplicate-rate", defaults.DuplicateRate, "Share of redelivered (duplicate) messages.");
         var invalidRate = CommonOptions.Rate("--invalid-rate", defaults.InvalidRate, "Share of invalid messages (they go to the dead-letter topic).");
-        var command = new Command("publish", "Publish synthetic death notifications to Kafka.")
+        var command = new Command("publish", "Publish synthetic death notifications to Kafka, or through the hospital gateway.")
         {
-            count, seed, bootstrap, topic, rate, duplicateRate, invalidRate, deliveryTimeout,
+            count, seed, bootstrap, topic, rate, duplicateRate, invalidRate, deliveryTimeout, viaGateway, apiKey, ods, format, concurrency,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var servers = parse.GetValue(bootstrap) ?? console.GetEnvironmentVariable(BootstrapServersVariable);
             var mix = defaults with { DuplicateRate = parse.GetValue(duplicateRate), InvalidRate = parse.GetValue(invalidRate) };
+            if (parse.GetValue(viaGateway) is { } gateway)
+            {
+                return PublishThroughGatewayAsync(console, new Uri(gateway), parse.GetValue(apiKey) ?? console.GetEnvironmentVariable(GatewayPublisher.ApiKeyVariable),
+                    parse.GetValue(ods)!, parse.GetValue(format)!, parse.GetValue(count), CommonOptions.SeedOrRandom(parse.GetValue(seed)), mix,
+                    parse.GetValue(concurrency), parse.GetValue(rate), cancellationToken);
+            }
+
             return RunAsync(console, new PublishRun(
                 parse.GetValue(count), CommonOptions.SeedOrRandom(parse.GetValue(seed)), servers, parse.GetValue(topic)!, parse.GetValue(rate), mix,
                 TimeSpan.FromSeconds(parse.GetValue(deliveryTimeout))), cancellationToken);
         });
         return command;
+    }
+
+    private static async Task<int> PublishThroughGatewayAsync(
+        CliConsole console, Uri gateway, string? apiKey, string ods, string format, int count, int seed, SyntheticMix mix, int concurrency, double? rate, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(apiKey))
+        {
+            await console.Error.WriteLineAsync($"me publish: no API key for the gateway: pass --api-key or set {GatewayPublisher.ApiKeyVariable}.");
+            return ExitCodes.Failure;
+        }
+
+        if (mix.DuplicateRate + mix.InvalidRate > 1)
+        {
+            await console.Error.WriteLineAsync("me publish: --duplicate-rate and --invalid-rate add up to more than 1.");
+            return ExitCodes.Failure;
+        }
+
+        return await GatewayPublisher.RunAsync(console, new GatewayPublisher.Run(gateway, apiKey, ods, format, count, seed, mix, concurrency, rate), cancellationToken);
     }
 
     private static async Task<int> RunAsync(CliConsole console, PublishRun run, CancellationToken cancellationToken)

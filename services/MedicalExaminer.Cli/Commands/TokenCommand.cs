@@ -20,6 +20,7 @@ internal static class TokenCommand
         role.AcceptOnlyFromAmong(PersonRoles);
         var office = new Option<string?>("--office") { Description = "ME office id (required for examiners and officers), e.g. me-leeds." };
         var user = new Option<string>("--user") { Description = "User id the token is issued to.", Required = true };
+        var ods = new Option<string?>("--ods") { Description = "ODS code a publisher publishes for (required for publishers), e.g. RR8." };
         var name = new Option<string?>("--name") { Description = "Display name (defaults to the user id)." };
         var lifetime = new Option<TimeSpan>("--lifetime")
         {
@@ -31,13 +32,18 @@ internal static class TokenCommand
         var audience = new Option<string>("--audience") { Description = "Audience claim.", DefaultValueFactory = _ => JwtAuthOptions.DefaultAudience };
         var command = new Command("token", "Print a development JWT for calling the APIs (signed with the local development key).")
         {
-            role, office, user, name, lifetime, keyFile, audience,
+            role, office, ods, user, name, lifetime, keyFile, audience,
         };
         command.Validators.Add(result =>
         {
             if (result.GetValue(role) is Roles.MedicalExaminer or Roles.MedicalExaminerOfficer && string.IsNullOrWhiteSpace(result.GetValue(office)))
             {
                 result.AddError("--office is required for medical examiners and officers.");
+            }
+
+            if (result.GetValue(role) is Roles.Publisher && string.IsNullOrWhiteSpace(result.GetValue(ods)))
+            {
+                result.AddError("--ods is required for publishers: a publisher publishes for one ODS code only.");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -51,7 +57,8 @@ internal static class TokenCommand
 
             var userId = parse.GetValue(user)!;
             var person = new CurrentUser(userId, parse.GetValue(name) ?? userId, parse.GetValue(role)!, parse.GetValue(office));
-            var token = SigningKey.IssueToken(person, JwtAuthOptions.DevIssuer, parse.GetValue(audience)!, key, parse.GetValue(lifetime), console.Clock);
+            var token = SigningKey.IssueToken(person, JwtAuthOptions.DevIssuer, parse.GetValue(audience)!, key, parse.GetValue(lifetime), console.Clock,
+                parse.GetValue(ods) is { } odsCode ? new Dictionary<string, string> { [MeClaimTypes.OdsCode] = odsCode } : null);
             await console.Out.WriteLineAsync(token.AsMemory(), cancellationToken);
             return ExitCodes.Success;
         });

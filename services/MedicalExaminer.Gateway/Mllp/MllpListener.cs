@@ -50,12 +50,12 @@ public sealed partial class MllpListener(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Value.MllpPort is not { } port)
+        if (!options.Value.MllpEnabled)
         {
             return;
         }
 
-        var listener = new TcpListener(IPAddress.Parse(options.Value.MllpAddress), port);
+        var listener = new TcpListener(IPAddress.Parse(options.Value.MllpAddress), options.Value.MllpPort);
         listener.Start();
         _bound.TrySetResult((IPEndPoint)listener.LocalEndpoint);
         LogListening(logger, listener.LocalEndpoint.ToString() ?? "?");

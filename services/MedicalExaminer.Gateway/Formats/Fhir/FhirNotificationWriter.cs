@@ -17,7 +17,7 @@ public static class FhirNotificationWriter
             Id = Guid.NewGuid().ToString("N"),
             Type = Bundle.BundleType.Collection,
             Meta = new Meta { Source = n.SourceSystem },
-            Identifier = new Identifier("urn:ietf:rfc:3986", n.NotificationId),
+            Identifier = new Identifier(NotificationCodes.FhirBase + "/Id/notification-id", n.NotificationId),
         };
 
         void Add(Resource resource, string id)

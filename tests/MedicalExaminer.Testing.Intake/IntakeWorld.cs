@@ -1,0 +1,125 @@
+using Confluent.Kafka;
+using Dapper;
+using MedicalExaminer.IntakeWorker;
+using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.SyntheticData;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace MedicalExaminer.Testing.Intake;
+
+/// <summary>
+/// One test's intake world: a fresh migrated database with the demo ME offices, fresh notification and
+/// dead-letter topics on the shared mock cluster, and the real intake worker consuming them in-process.
+/// </summary>
+public sealed class IntakeWorld : IAsyncDisposable
+{
+    private readonly WebApplication _worker;
+
+    private IntakeWorld(WebApplication worker, NpgsqlDataSource dataSource, string topic, string groupId, string bootstrapServers)
+    {
+        _worker = worker;
+        DataSource = dataSource;
+        Topic = topic;
+        GroupId = groupId;
+        BootstrapServers = bootstrapServers;
+    }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public string Topic { get; }
+
+    public string GroupId { get; }
+
+    public string BootstrapServers { get; }
+
+    public string DeadLetterTopic { get; private init; } = "";
+
+    public static async Task<IntakeWorld> StartAsync(PostgresFixture postgres, KafkaClusterFixture kafka)
+    {
+        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        var dataSource = NpgsqlDataSource.Create(connectionString);
+        await OfficeRegistry.UpsertAsync(dataSource, DemoOffices.All, CancellationToken.None);
+        var topic = kafka.CreateTopic("notifications", 3);
+        var deadLetters = kafka.CreateTopic("notifications-dlq", 1);
+        var groupId = KafkaClusterFixture.NewGroupId("intake");
+        var worker = IntakeWorkerExtensions.BuildIntakeWorker([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+                ["Postgres:ConnectionString"] = connectionString,
+                ["Intake:Consumer:Topic"] = topic,
+                ["Intake:Consumer:DeadLetterTopic"] = deadLetters,
+                ["Intake:Consumer:GroupId"] = groupId,
+                ["Intake:Consumer:MaxBatchWait"] = "00:00:00.050",
+                ["Logging:LogLevel:Default"] = "Warning",
+            });
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        });
+        await worker.StartAsync();
+        return new IntakeWorld(worker, dataSource, topic, groupId, kafka.BootstrapServers) { DeadLetterTopic = deadLetters };
+    }
+
+    public async Task<Dictionary<string, CaseRow>> CasesAsync()
+    {
+        await using var connection = await DataSource.OpenConnectionAsync();
+        return (await connection.QueryAsync<CaseRow>("""
+            SELECT source_system || ':' || notification_id AS Key, office_id AS OfficeId, queue AS Queue, route AS Route
+            FROM casework.cases
+            """)).ToDictionary(c => c.Key);
+    }
+
+    public async Task WaitForCasesAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while ((await CasesAsync()).Count < count)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout}: {count} cases are opened");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the worker's group has committed every partition's end: nothing more is coming.</summary>
+    public async Task WaitForGroupToCatchUpAsync(TimeSpan timeout)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = GroupId, EnableAutoCommit = false }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var committed = probe.Committed(partitions, TimeSpan.FromSeconds(10));
+            if (committed.All(c => probe.QueryWatermarkOffsets(c.TopicPartition, TimeSpan.FromSeconds(10)).High is var end
+                    && (end == 0 || (c.Offset != Offset.Unset && c.Offset.Value >= end.Value))))
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {timeout}: the intake group commits every partition's end");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _worker.StopAsync();
+        await _worker.DisposeAsync();
+        await DataSource.DisposeAsync();
+    }
+}
+
+/// <summary>A case as intake opened it, keyed <c>{sourceSystem}:{notificationId}</c>.</summary>
+public sealed record CaseRow(string Key, string? OfficeId, string Queue, string Route);
