@@ -4,8 +4,6 @@ using System.Text;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Gateway.Api;
 using MedicalExaminer.Gateway.Formats;
-using MedicalExaminer.Gateway.Formats.Fhir;
-using MedicalExaminer.Gateway.Formats.Hl7v2;
 using MedicalExaminer.Testing;
 
 namespace MedicalExaminer.Gateway.Tests;
@@ -15,12 +13,7 @@ public sealed class FormatTests(KafkaClusterFixture kafka)
 {
     public static TheoryData<string> Formats => [NotificationReader.Json, NotificationReader.Fhir, NotificationReader.Hl7];
 
-    public static (string Body, string ContentType) Encode(DeathNotification n, string format) => format switch
-    {
-        NotificationReader.Json => (Samples.Json(n), NotificationReader.JsonMediaType),
-        NotificationReader.Fhir => (FhirNotificationWriter.Write(n), NotificationReader.FhirMediaType),
-        _ => (AdtA03Writer.Write(n), NotificationReader.Hl7MediaType),
-    };
+    public static (byte[] Body, string ContentType) Encode(DeathNotification n, string format) => NotificationWriter.Write(n, format);
 
     [Theory]
     [MemberData(nameof(Formats))]

@@ -71,10 +71,18 @@ public sealed class PropertyTests
         Prop.ForAll(ArbMap.Default.GeneratorFor<byte[]>().ToArbitrary(),
             bytes => OnlyTypedRejections(() => FhirNotificationMapper.Map(bytes ?? [])));
 
-    [Property(MaxTest = 300)]
+    [Property(MaxTest = 500)]
     public Property the_fhir_mapper_never_throws_anything_but_a_rejection_on_damaged_bundles() =>
         Prop.ForAll(Damaged(ValidFhir, JsonAlphabet).ToArbitrary(),
             text => OnlyTypedRejections(() => FhirNotificationMapper.Map(Encoding.UTF8.GetBytes(text))));
+
+    [Fact]
+    public void an_empty_property_name_which_crashes_the_fhir_sdk_is_refused_as_invalid_fhir()
+    {
+        // Found by the property above: Firely 6.8 throws IndexOutOfRangeException on "": [...].
+        var bundle = ValidFhir[0].Replace("\"type\":[", "\"\":[", StringComparison.Ordinal);
+        Assert.Equal(GatewayErrorCodes.InvalidFhir, Assert.Throws<NotificationRejectedException>(() => FhirNotificationMapper.Map(Encoding.UTF8.GetBytes(bundle))).Code);
+    }
 
     [Fact]
     public void every_synthetic_notification_survives_the_round_trip_through_fhir_and_hl7_unchanged()

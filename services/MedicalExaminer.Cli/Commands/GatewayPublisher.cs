@@ -3,13 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Gateway.Auth;
 using MedicalExaminer.Gateway.Formats;
-using MedicalExaminer.Gateway.Formats.Fhir;
-using MedicalExaminer.Gateway.Formats.Hl7v2;
 using MedicalExaminer.SyntheticData;
 
 namespace MedicalExaminer.Cli.Commands;
@@ -151,32 +148,19 @@ internal static class GatewayPublisher
     /// <summary>A generated message as the publisher with <paramref name="odsCode"/> would send it in <paramref name="format"/>.</summary>
     public static (byte[] Body, string ContentType) Encode(SyntheticNotification synthetic, string odsCode, string format)
     {
-        DeathNotification? notification = null;
+        DeathNotification? notification;
         try
         {
             notification = JsonSerializer.Deserialize(synthetic.Value, ContractsJsonContext.Default.DeathNotification);
         }
         catch (JsonException)
         {
-            // An invalid message the generator made unreadable on purpose: sent as it is, for the gateway to refuse.
+            notification = null;
         }
 
-        if (notification is null)
-        {
-            return (synthetic.Value, format switch
-            {
-                NotificationReader.Fhir => NotificationReader.FhirMediaType,
-                NotificationReader.Hl7 => NotificationReader.Hl7MediaType,
-                _ => NotificationReader.JsonMediaType,
-            });
-        }
-
-        notification = notification with { PublisherOdsCode = odsCode };
-        return format switch
-        {
-            NotificationReader.Fhir => (Encoding.UTF8.GetBytes(FhirNotificationWriter.Write(notification)), NotificationReader.FhirMediaType),
-            NotificationReader.Hl7 => (Encoding.UTF8.GetBytes(AdtA03Writer.Write(notification)), NotificationReader.Hl7MediaType),
-            _ => (JsonSerializer.SerializeToUtf8Bytes(notification, ContractsJsonContext.Default.DeathNotification), NotificationReader.JsonMediaType),
-        };
+        // An invalid message the generator made unreadable on purpose goes as it is, for the gateway to refuse.
+        return notification is null
+            ? (synthetic.Value, NotificationWriter.ContentTypeOf(format))
+            : NotificationWriter.Write(notification with { PublisherOdsCode = odsCode }, format);
     }
 }

@@ -40,8 +40,32 @@ public static class FhirNotificationMapper
             throw new NotificationRejectedException(GatewayErrorCodes.BadEncoding, "$");
         }
 
+        CheckPropertyNames(utf8Json);
         var bundle = Deserialize(utf8Json);
         return Map(bundle);
+    }
+
+    /// <summary>
+    /// Refuses an empty property name before the SDK sees it: Firely 6.8's deserializer throws
+    /// IndexOutOfRangeException on one (found by the property tests), which would otherwise be a 500.
+    /// </summary>
+    private static void CheckPropertyNames(ReadOnlySpan<byte> utf8Json)
+    {
+        var reader = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = 32 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueSpan.Length == 0)
+                {
+                    throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "$");
+                }
+            }
+        }
+        catch (JsonException)
+        {
+            throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
+        }
     }
 
     private static Bundle Deserialize(ReadOnlySpan<byte> utf8Json)
