@@ -161,10 +161,13 @@ public sealed class ApiTests(PostgresFixture postgres, KafkaClusterFixture kafka
         await using var host = await StartWithStreamAsync();
         using var client = host.Client();
 
-        // The exporter caches a scrape briefly; poll until the projected counts show.
+        // The exporter caches a scrape briefly and the projection may still be part-way through the stream:
+        // poll until the whole stream's count shows (a deadline, not a sleep).
+        static bool AllProjected(string line) => line.StartsWith("me_metrics_deaths_notified", StringComparison.Ordinal)
+            && line.Contains("office=\"me-a\"", StringComparison.Ordinal) && line.Contains("period=\"2026-01\"", StringComparison.Ordinal) && line.EndsWith(" 10", StringComparison.Ordinal);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         var text = "";
-        while (DateTime.UtcNow < deadline && !text.Contains("me_metrics_deaths_notified", StringComparison.Ordinal))
+        while (DateTime.UtcNow < deadline && !text.Split('\n').Any(AllProjected))
         {
             text = await client.GetStringAsync("/metrics", TestContext.Current.CancellationToken);
             await Task.Delay(200, TestContext.Current.CancellationToken);
