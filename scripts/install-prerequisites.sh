@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the system and its tests need on a fresh Debian 12 machine that has the .NET SDK:
 # PostgreSQL 15 server binaries (the dev host and the tests start throwaway clusters from them) and
-# Debian's Chromium (the browser tests drive it through Playwright; a browser is never downloaded).
+# Debian's Chromium (the browser tests drive it through Playwright; a browser is never downloaded),
+# and kubectl (the deployment tests render k8s/ with `kubectl kustomize`): any kubectl already on PATH,
+# else Debian's kubernetes-client (kubectl 1.20, whose built-in kustomize reads the syntax k8s/ uses).
 # Idempotent: it installs only what is missing.
 set -euo pipefail
 
@@ -20,6 +22,7 @@ command -v psql >/dev/null || missing+=(postgresql-client)
 [ -x /usr/bin/chromium ] || missing+=(chromium fonts-liberation)
 # The family notifier's SMS quiet hours and message dates are UK time (Europe/London): the zone database must be there.
 [ -e /usr/share/zoneinfo/Europe/London ] || missing+=(tzdata)
+command -v kubectl >/dev/null || missing+=(kubernetes-client)
 
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing Debian packages: ${missing[*]}"

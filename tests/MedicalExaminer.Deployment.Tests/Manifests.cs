@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using YamlDotNet.RepresentationModel;
+
+namespace MedicalExaminer.Deployment.Tests;
+
+/// <summary>One rendered Kubernetes object; scalars are kept as strings, as YAML wrote them.</summary>
+public sealed record Resource(JsonObject Node)
+{
+    public string Kind => Node["kind"]!.GetValue<string>();
+
+    public string Name => Node["metadata"]!["name"]!.GetValue<string>();
+
+    public override string ToString() => $"{Kind}/{Name}";
+
+    public string? Text(string path) => Manifests.At(Node, path)?.GetValue<string>();
+
+    public JsonNode? At(string path) => Manifests.At(Node, path);
+}
+
+/// <summary>The output of <c>kubectl kustomize</c> for each overlay, rendered once per test run.</summary>
+public static class Manifests
+{
+    private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<Resource>>> Rendered = new(StringComparer.Ordinal);
+
+    public static IReadOnlyList<Resource> Of(string overlay) =>
+        Rendered.GetOrAdd(overlay, name => new Lazy<IReadOnlyList<Resource>>(() => Parse(Kubectl.Kustomize(Repository.Overlay(name))))).Value;
+
+    public static IReadOnlyList<Resource> Parse(string yaml)
+    {
+        var stream = new YamlStream();
+        stream.Load(new StringReader(yaml));
+        return [.. stream.Documents
+            .Where(d => d.RootNode is YamlMappingNode)
+            .Select(d => new Resource((JsonObject)ToJson(d.RootNode)!))];
+    }
+
+    /// <summary>A dotted path; a segment in brackets is a key that itself holds dots: <c>spec.config.[min.insync.replicas]</c>.</summary>
+    public static JsonNode? At(JsonNode? node, string path)
+    {
+        foreach (var segment in Segments(path))
+        {
+            node = node switch
+            {
+                JsonObject o => o[segment],
+                JsonArray a when int.TryParse(segment, out var i) && i < a.Count => a[i],
+                _ => null,
+            };
+        }
+
+        return node;
+    }
+
+    public static IEnumerable<JsonObject> Objects(JsonNode? array) => array is JsonArray a ? a.OfType<JsonObject>() : [];
+
+    private static IEnumerable<string> Segments(string path)
+    {
+        var i = 0;
+        while (i < path.Length)
+        {
+            if (path[i] == '[')
+            {
+                var end = path.IndexOf(']', i);
+                yield return path[(i + 1)..end];
+                i = end + 2;
+            }
+            else
+            {
+                var end = path.IndexOf('.', i);
+                if (end < 0)
+                {
+                    end = path.Length;
+                }
+
+                yield return path[i..end];
+                i = end + 1;
+            }
+        }
+    }
+
+    private static JsonNode? ToJson(YamlNode node) => node switch
+    {
+        YamlMappingNode map => new JsonObject(map.Children.Select(c =>
+            KeyValuePair.Create(((YamlScalarNode)c.Key).Value!, ToJson(c.Value)))),
+        YamlSequenceNode seq => new JsonArray([.. seq.Children.Select(ToJson)]),
+        YamlScalarNode scalar => scalar.Value is null ? null : JsonValue.Create(scalar.Value),
+        _ => null,
+    };
+}

@@ -1,0 +1,108 @@
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace MedicalExaminer.Deployment.Tests;
+
+public sealed partial class PostgresTests
+{
+    [Fact]
+    public void production_postgres_has_three_instances_and_backups()
+    {
+        var resources = Manifests.Of(Overlays.Production);
+        var cluster = Assert.Single(resources, r => r.Kind == "Cluster");
+
+        Assert.Equal("3", cluster.Text("spec.instances"));
+        Assert.NotNull(cluster.At("spec.backup.barmanObjectStore.destinationPath"));
+        var backup = Assert.Single(resources, r => r.Kind == "ScheduledBackup");
+        Assert.Equal(cluster.Name, backup.Text("spec.cluster.name"));
+    }
+
+    [Fact]
+    public void every_service_role_of_the_migrations_has_a_login_role_that_is_a_member_of_it_alone()
+    {
+        var migrationRoles = MigrationRoles();
+        Assert.Contains("me_scrutiny_api", migrationRoles);
+        var logins = LoginRoles(Manifests.Of(Overlays.Production));
+
+        foreach (var role in migrationRoles)
+        {
+            Assert.True(logins.Any(l => l.InRoles.SequenceEqual([role])), $"No login role is a member of {role} (and of nothing else).");
+        }
+
+        Assert.All(logins, l => Assert.True(l.InRoles.Count == 1, $"{l.Name} is a member of [{string.Join(", ", l.InRoles)}]: one service role each."));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void every_service_logs_in_as_its_own_login_role_with_that_roles_password(string overlay)
+    {
+        var resources = Manifests.Of(overlay);
+        var logins = LoginRoles(resources);
+        var owner = Assert.Single(resources, r => r.Kind == "Cluster").Text("spec.bootstrap.initdb.owner");
+        var problems = new List<string>();
+        var users = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var service in ServiceConfiguration.In(resources))
+        {
+            if (service.Environment.GetValueOrDefault("Postgres:ConnectionString") is not { } connectionString)
+            {
+                continue;
+            }
+
+            var user = UserName().Match(connectionString).Groups["user"].Value;
+            var passwordVariable = Reference().Match(connectionString).Groups["name"].Value;
+            var passwordSecret = Manifests.Objects(service.Container["env"])
+                .SingleOrDefault(e => e["name"]!.GetValue<string>() == passwordVariable)?["valueFrom"]?["secretKeyRef"]?["name"]?.GetValue<string>();
+            if (service.Workload.Resource.Kind == "Job" && user == owner)
+            {
+                // The migrator owns the schema: CloudNativePG generates the owner's Secret (<cluster>-app).
+                continue;
+            }
+
+            var login = logins.SingleOrDefault(l => l.Name == user);
+            if (login is null)
+            {
+                problems.Add($"{service} logs in as {user}, which is no managed login role");
+            }
+            else if (login.PasswordSecret != passwordSecret)
+            {
+                problems.Add($"{service} takes its password from {passwordSecret}, but {user}'s is {login.PasswordSecret}");
+            }
+
+            if (users.TryGetValue(user, out var other) && other != service.Deployable.ProjectName)
+            {
+                problems.Add($"{service} shares login {user} with {other}");
+            }
+
+            users[user] = service.Deployable.ProjectName;
+        }
+
+        Assert.NotEmpty(users);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    private sealed record LoginRole(string Name, IReadOnlyList<string> InRoles, string? PasswordSecret);
+
+    private static List<LoginRole> LoginRoles(IReadOnlyList<Resource> resources) =>
+        [.. Manifests.Objects(resources.Single(r => r.Kind == "Cluster").At("spec.managed.roles"))
+            .Where(r => r["login"]?.GetValue<string>() == "true")
+            .Select(r => new LoginRole(
+                r["name"]!.GetValue<string>(),
+                [.. (r["inRoles"] as JsonArray ?? []).Select(x => x!.GetValue<string>())],
+                Manifests.At(r, "passwordSecret.name")?.GetValue<string>()))];
+
+    /// <summary>The NOLOGIN service roles the migrations create (a service's grants live with its schema).</summary>
+    private static HashSet<string> MigrationRoles() =>
+    [
+        .. Directory.GetFiles(Path.Combine(Repository.Root, "services", "MedicalExaminer.Migrator", "Migrations"), "*.sql")
+            .SelectMany(file => CreateRole().Matches(File.ReadAllText(file)).Select(m => m.Groups["role"].Value)),
+    ];
+
+    [GeneratedRegex(@"CREATE\s+ROLE\s+(?<role>\w+)\s+NOLOGIN", RegexOptions.IgnoreCase)]
+    private static partial Regex CreateRole();
+
+    [GeneratedRegex(@"(^|;)\s*Username\s*=\s*(?<user>[^;]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex UserName();
+
+    [GeneratedRegex(@"\$\((?<name>[A-Za-z_][A-Za-z0-9_]*)\)")]
+    private static partial Regex Reference();
+}
