@@ -17,6 +17,11 @@ public sealed record Deployable(string ProjectName, string ProjectFile)
 
     public static IReadOnlyList<Deployable> All { get; } = Discover();
 
+    /// <summary>Deployables this test project references (so it can read their configuration keys).</summary>
+    public static IReadOnlyList<Deployable> Referenced { get; } = [.. All.Where(d => d.IsReferenced)];
+
+    public bool IsReferenced => File.Exists(Path.Combine(AppContext.BaseDirectory, ProjectName + ".dll"));
+
     public string Directory => Path.GetDirectoryName(ProjectFile)!;
 
     /// <summary>An ASP.NET Core project: it serves HTTP (health endpoints at least) on 8080.</summary>

@@ -36,7 +36,7 @@ public sealed record Workload(Resource Resource)
     public static Deployable? DeployableOf(JsonObject container)
     {
         var repository = Repository(container["image"]!.GetValue<string>());
-        return Deployable.All.SingleOrDefault(d =>
+        return Deployable.Referenced.SingleOrDefault(d =>
             repository == d.ContainerRepository || repository.EndsWith("/" + d.ContainerRepository, StringComparison.Ordinal));
     }
 
@@ -59,8 +59,18 @@ public sealed record Workload(Resource Resource)
                 continue;
             }
 
-            var configMap = resources.SingleOrDefault(r => r.Kind == "ConfigMap" && r.Name == name)
-                ?? throw new InvalidOperationException($"envFrom names ConfigMap {name}, which is not rendered.");
+            var configMap = resources.SingleOrDefault(r => r.Kind == "ConfigMap" && r.Name == name);
+            if (configMap is null && Manifests.At(from, "configMapRef.optional")?.GetValue<string>() == "true")
+            {
+                // An optional ConfigMap is the operator's to create (the gateway's publishers).
+                continue;
+            }
+
+            if (configMap is null)
+            {
+                throw new InvalidOperationException($"envFrom names ConfigMap {name}, which is not rendered.");
+            }
+
             foreach (var (key, value) in configMap.At("data") as JsonObject ?? [])
             {
                 yield return (key, value?.GetValue<string>(), $"ConfigMap {name}");
