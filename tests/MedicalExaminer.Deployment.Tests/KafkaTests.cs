@@ -189,7 +189,7 @@ public sealed class KafkaTests
 
     private static IEnumerable<Resource> Topics(string overlay) => Manifests.Of(overlay).Where(r => r.Kind == "KafkaTopic");
 
-    private static bool IsDeadLetter(Resource topic) => topic.Text("spec.topicName")!.Contains(".dlq.", StringComparison.Ordinal);
+    private static bool IsDeadLetter(Resource topic) => topic.Text("spec.topicName")!.Contains("dlq", StringComparison.Ordinal);
 
     private static long? RetentionMs(Resource topic) =>
         long.TryParse(topic.Text("spec.config.[retention.ms]"), CultureInfo.InvariantCulture, out var ms) ? ms : null;
