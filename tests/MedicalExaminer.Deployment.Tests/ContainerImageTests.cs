@@ -6,7 +6,7 @@ namespace MedicalExaminer.Deployment.Tests;
 /// </summary>
 public sealed class ContainerImageTests
 {
-    public static TheoryData<string> DeployableNames => [.. Deployable.Referenced.Select(d => d.ProjectName)];
+    public static TheoryData<string> DeployableNames => [.. Deployable.All.Select(d => d.ProjectName)];
 
     [Theory]
     [MemberData(nameof(DeployableNames))]

@@ -17,9 +17,7 @@ public sealed record Deployable(string ProjectName, string ProjectFile)
 
     public static IReadOnlyList<Deployable> All { get; } = Discover();
 
-    /// <summary>Deployables this test project references (so it can read their configuration keys).</summary>
-    public static IReadOnlyList<Deployable> Referenced { get; } = [.. All.Where(d => d.IsReferenced)];
-
+    /// <summary>Whether this test project references the deployable (so it can read its configuration keys).</summary>
     public bool IsReferenced => File.Exists(Path.Combine(AppContext.BaseDirectory, ProjectName + ".dll"));
 
     public string Directory => Path.GetDirectoryName(ProjectFile)!;

@@ -36,7 +36,7 @@ public sealed record Workload(Resource Resource)
     public static Deployable? DeployableOf(JsonObject container)
     {
         var repository = Repository(container["image"]!.GetValue<string>());
-        return Deployable.Referenced.SingleOrDefault(d =>
+        return Deployable.All.SingleOrDefault(d =>
             repository == d.ContainerRepository || repository.EndsWith("/" + d.ContainerRepository, StringComparison.Ordinal));
     }
 
