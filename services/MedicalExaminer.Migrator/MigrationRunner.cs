@@ -24,6 +24,10 @@ public sealed partial class MigrationRunner
             checksum   text NOT NULL,
             applied_at timestamptz NOT NULL DEFAULT now()
         );
+        -- Every service checks the schema version at readiness, logged in as its own role (not the owner):
+        -- the journal (versions, names, checksums; nothing personal) is readable by all, writable by none.
+        GRANT USAGE ON SCHEMA migrator TO PUBLIC;
+        GRANT SELECT ON migrator.journal TO PUBLIC;
         """;
 
     private const string InsertJournalSql = """

@@ -34,6 +34,28 @@ public sealed class SchemaVersionHealthCheckTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task a_service_logged_in_as_its_own_role_sees_the_schema_version()
+    {
+        // Production logs in as a member of the service's role (k8s/), not as the schema owner.
+        var connectionString = await postgres.CreateMigratedDatabaseAsync(Ct);
+        var login = $"probe_{Guid.NewGuid():N}";
+        await using var owner = NpgsqlDataSource.Create(connectionString);
+        await owner.CreateCommand($"CREATE ROLE {login} LOGIN IN ROLE me_scrutiny_api").ExecuteNonQueryAsync(Ct);
+        try
+        {
+            await using var service = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { Username = login }.ConnectionString);
+
+            var result = await CheckAsync(service);
+
+            Assert.True(result.Status == HealthStatus.Healthy, $"{result.Status}: {result.Description} {result.Exception?.Message}");
+        }
+        finally
+        {
+            await owner.CreateCommand($"DROP ROLE {login}").ExecuteNonQueryAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task partly_migrated_database_is_not_ready()
     {
         await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateEmptyDatabaseAsync(Ct));
