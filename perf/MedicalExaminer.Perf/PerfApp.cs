@@ -50,10 +50,11 @@ public static class PerfApp
         var metricsEvents = new Option<int>("--metrics-events") { DefaultValueFactory = _ => defaults.MetricsEvents, Description = "Case events replayed in metrics-replay (at least)." };
         var familyCases = new Option<int>("--family-cases") { DefaultValueFactory = _ => defaults.FamilyCases, Description = "Case events relayed and notifications sent in family." };
         var familyParallelism = new Option<int>("--family-parallelism") { DefaultValueFactory = _ => defaults.FamilyParallelism, Description = "Sends in flight per dispatcher in family." };
+        var metricsStoreOnly = new Option<bool>("--metrics-store-only") { Description = "metrics-replay without Kafka: the projection store alone." };
         var output = new Option<string>("--out") { DefaultValueFactory = _ => defaults.OutputDirectory, Description = "Where results are written." };
         var root = new RootCommand("Medical examiner pipeline benchmarks (not tests: nothing here asserts on time).")
         {
-            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, metricsEvents, familyCases, familyParallelism, postgres, output,
+            scenarios, notifications, naive, claimCases, claimPool, rate, seconds, scaleOut, metricsEvents, metricsStoreOnly, familyCases, familyParallelism, postgres, output,
         };
         root.SetAction(async (parse, cancellationToken) =>
         {
@@ -69,6 +70,7 @@ public static class PerfApp
                 MetricsEvents = parse.GetValue(metricsEvents),
                 FamilyCases = parse.GetValue(familyCases),
                 FamilyParallelism = parse.GetValue(familyParallelism),
+                MetricsStoreOnly = parse.GetValue(metricsStoreOnly),
                 OutputDirectory = parse.GetValue(output)!,
             };
             var selected = parse.GetValue(scenarios) is { Length: > 0 } chosen ? chosen : [.. Scenarios.Keys];

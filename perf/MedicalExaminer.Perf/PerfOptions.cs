@@ -14,6 +14,7 @@ public sealed record PerfOptions
     public int LatencySeconds { get; init; } = 60;
     public int ScaleOutNotifications { get; init; } = 200_000;
     public int MetricsEvents { get; init; } = 1_000_000;
+    public bool MetricsStoreOnly { get; init; }
     public int Seed { get; init; } = 2026;
 
     /// <summary>Case events the family scenario relays and notifications it sends through the local Notify sink.</summary>
