@@ -9,7 +9,6 @@ using MedicalExaminer.Migrator;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
-using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -108,11 +107,7 @@ public static class ScrutinyMetricsExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapMetricsEndpoints();
         app.MapRazorPages();
-        app.MapPost("/sign-out", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(AuthenticationExtensions.CookieScheme);
-            return Results.Redirect("/sign-in");
-        }).ExcludeFromDescription();
+        app.MapSignOut();
         return app;
     }
 }

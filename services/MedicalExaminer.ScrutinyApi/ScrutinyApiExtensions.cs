@@ -7,7 +7,6 @@ using MedicalExaminer.Postgres;
 using MedicalExaminer.ScrutinyApi.Api;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.Security;
-using Microsoft.AspNetCore.Authentication;
 using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.WebUi;
 using Microsoft.Extensions.Configuration.Memory;
@@ -120,11 +119,7 @@ public static class ScrutinyApiExtensions
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapCaseEndpoints();
         app.MapRazorPages();
-        app.MapPost("/sign-out", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(AuthenticationExtensions.CookieScheme);
-            return Results.Redirect("/sign-in");
-        });
+        app.MapSignOut();
         return app;
     }
 }
