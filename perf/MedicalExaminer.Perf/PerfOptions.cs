@@ -23,4 +23,11 @@ public sealed record PerfOptions
     /// <summary>Sends in flight per family-notifier dispatcher in the family scenario.</summary>
     public int FamilyParallelism { get; init; } = 8;
     public required string OutputDirectory { get; init; }
+
+    /// <summary>
+    /// Partitions for a topic that must hold <paramref name="messages"/> at once: at least <see cref="Partitions"/>,
+    /// and enough that none outgrows the embedded broker's fixed 5 MiB a partition (about 55,000 zstd-compressed
+    /// notifications; 40,000 leaves a margin). Otherwise the broker deletes the oldest messages before they are read.
+    /// </summary>
+    public int PartitionsFor(int messages) => Math.Max(Partitions, (messages + 39_999) / 40_000);
 }

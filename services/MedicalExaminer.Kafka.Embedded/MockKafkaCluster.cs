@@ -9,6 +9,15 @@ namespace MedicalExaminer.Kafka.Embedded;
 /// fault injection. Ordinary Confluent.Kafka clients connect to <see cref="BootstrapServers"/>.
 /// It lives as long as this object, inside whichever process hosts it (dev host, test process,
 /// <c>me kafka-mock</c>), independently of the workers that connect to it.
+/// <para>
+/// Retention: each partition keeps at most <see cref="PartitionRetentionBytes"/> of record batches (as produced,
+/// so compressed batches hold far more messages) or <see cref="PartitionRetentionBatches"/> batches; beyond that
+/// the oldest batches are deleted, consumed or not, exactly like size-based retention on a real broker. The limits
+/// are fixed in librdkafka and not configurable through its API. Producers here compress with zstd by default
+/// (<c>KafkaClientFactory</c>), which fits about 55,000 death notifications in a partition; a backlog larger
+/// than that needs more partitions. A consumer whose position was deleted resets to the oldest message left and
+/// reports it (<c>me.kafka.offset_resets</c> and a warning), because those messages are lost to it.
+/// </para>
 /// </summary>
 public sealed class MockKafkaCluster : IDisposable
 {
@@ -30,6 +39,12 @@ public sealed class MockKafkaCluster : IDisposable
     public string BootstrapServers { get; }
 
     public int BrokerCount { get; }
+
+    /// <summary>The most record-batch bytes a partition keeps (librdkafka's fixed mock limit).</summary>
+    public const long PartitionRetentionBytes = 5 * 1024 * 1024;
+
+    /// <summary>The most record batches a partition keeps (librdkafka's fixed mock limit).</summary>
+    public const int PartitionRetentionBatches = 100_000;
 
     public static MockKafkaCluster Start(int brokers = 3)
     {
@@ -101,6 +116,13 @@ public sealed class MockKafkaCluster : IDisposable
     /// <summary>Moves the leadership of a partition (the mock does not elect a new leader when a broker goes down).</summary>
     public void SetPartitionLeader(string topic, int partition, int brokerId) =>
         Invoke(cluster => NativeMethods.MockPartitionSetLeader(cluster, topic, partition, brokerId), $"move partition {partition} leader to broker {brokerId}");
+
+    /// <summary>
+    /// Deletes the records of a partition before <paramref name="beforeOffset"/>, as retention or the
+    /// DeleteRecords admin call would: the partition's start offset becomes <paramref name="beforeOffset"/>.
+    /// </summary>
+    public void DeleteRecords(string topic, int partition, long beforeOffset) =>
+        Invoke(cluster => NativeMethods.MockPartitionDeleteRecords(cluster, topic, partition, beforeOffset), $"delete records of partition {partition} before offset {beforeOffset}");
 
     /// <summary>
     /// The brokers' <c>group.initial.rebalance.delay.ms</c> (3 s in Kafka and in the mock): how long a new

@@ -66,6 +66,7 @@ public sealed partial class BatchConsumer(
             .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, options.Topic, partitions.Count))
             .SetPartitionsRevokedHandler((c, partitions) => Forget(c, partitions.Select(p => p.TopicPartition), lost: false))
             .SetPartitionsLostHandler((c, partitions) => Forget(c, partitions.Select(p => p.TopicPartition), lost: true))
+            .SetLogHandler((_, message) => OnClientLog(message))
             .SetErrorHandler((_, error) =>
             {
                 // Fatal errors also surface from Consume() as a ConsumeException, which stops the loop.
@@ -263,6 +264,31 @@ public sealed partial class BatchConsumer(
         }
     }
 
+    private void OnClientLog(LogMessage message)
+    {
+        // librdkafka's own log lines name topics, partitions, offsets and brokers, never keys or payloads.
+        var level = message.Level switch
+        {
+            <= SyslogLevel.Critical => LogLevel.Critical,
+            SyslogLevel.Error => LogLevel.Error,
+            SyslogLevel.Warning => LogLevel.Warning,
+            SyslogLevel.Notice or SyslogLevel.Info => LogLevel.Information,
+            _ => LogLevel.Debug,
+        };
+
+        // The client resets a partition's position only at a warning level when the position it had (committed
+        // or in flight) no longer exists on the broker: retention deleted messages this group never consumed.
+        // Nothing else reports that loss, so it is counted for alerting, not just logged.
+        if (level >= LogLevel.Warning && message.Facility == "OFFSET" && message.Message.Contains("offset reset", StringComparison.OrdinalIgnoreCase))
+        {
+            metrics.OffsetReset(options.Topic, options.GroupId);
+            LogOffsetReset(logger, options.Topic, message.Message);
+            return;
+        }
+
+        LogClient(logger, level, message.Facility, message.Message);
+    }
+
     private static InboundMessage ToInbound(ConsumeResult<string?, byte[]> result)
     {
         var headers = result.Message.Headers is { Count: > 0 } h
@@ -284,6 +310,12 @@ public sealed partial class BatchConsumer(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "{Count} partitions of {Topic} revoked (lost: {Lost})")]
     private static partial void LogRevoked(ILogger logger, string topic, int count, bool lost);
+
+    [LoggerMessage(Message = "librdkafka {Facility}: {ClientMessage}")]
+    private static partial void LogClient(ILogger logger, LogLevel level, string facility, string clientMessage);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Consumer position on {Topic} reset because the broker no longer holds it; messages between were deleted unconsumed: {ClientMessage}")]
+    private static partial void LogOffsetReset(ILogger logger, string topic, string clientMessage);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Kafka client error {Code} (fatal: {Fatal}): {Reason}")]
     private static partial void LogClientError(ILogger logger, ErrorCode code, bool fatal, string reason);

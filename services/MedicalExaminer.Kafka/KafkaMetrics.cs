@@ -10,6 +10,7 @@ public sealed class KafkaMetrics : IDisposable
     private readonly Counter<long> _consumed;
     private readonly Counter<long> _deadLettered;
     private readonly Counter<long> _retries;
+    private readonly Counter<long> _offsetResets;
     private readonly Histogram<int> _batchSize;
     private readonly Histogram<double> _batchDuration;
 
@@ -19,6 +20,7 @@ public sealed class KafkaMetrics : IDisposable
         _consumed = _meter.CreateCounter<long>("me.kafka.messages_consumed", "{message}");
         _deadLettered = _meter.CreateCounter<long>("me.kafka.messages_dead_lettered", "{message}");
         _retries = _meter.CreateCounter<long>("me.kafka.batch_retries", "{retry}");
+        _offsetResets = _meter.CreateCounter<long>("me.kafka.offset_resets", "{reset}", "Positions reset because the broker deleted messages before this group consumed them.");
         _batchSize = _meter.CreateHistogram<int>("me.kafka.batch_size", "{message}");
         _batchDuration = _meter.CreateHistogram<double>("me.kafka.batch_duration", "s");
     }
@@ -35,6 +37,8 @@ public sealed class KafkaMetrics : IDisposable
         _deadLettered.Add(1, [new("topic", topic), new("group", group), new("error_code", errorCode)]);
 
     public void Retried(string topic, string group) => _retries.Add(1, Labels(topic, group));
+
+    public void OffsetReset(string topic, string group) => _offsetResets.Add(1, Labels(topic, group));
 
     public void Dispose() => _meter.Dispose();
 

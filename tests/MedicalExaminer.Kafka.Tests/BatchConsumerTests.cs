@@ -205,29 +205,7 @@ public sealed class BatchConsumerTests(KafkaClusterFixture kafka)
         var topic = kafka.CreateTopic("metered", partitions: 2);
         var dlq = kafka.CreateTopic("metered-dlq", partitions: 1);
         var group = KafkaClusterFixture.NewGroupId("metered");
-        var measurements = new List<(string Instrument, long Value, Dictionary<string, object?> Tags)>();
-        using var listener = new System.Diagnostics.Metrics.MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == KafkaMetrics.MeterName)
-                {
-                    l.EnableMeasurementEvents(instrument);
-                }
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) =>
-        {
-            var labels = tags.ToArray().ToDictionary(t => t.Key, t => t.Value);
-            if (Equals(labels.GetValueOrDefault("topic"), topic))
-            {
-                lock (measurements)
-                {
-                    measurements.Add((instrument.Name, value, labels));
-                }
-            }
-        });
-        listener.Start();
+        using var measurements = new KafkaMeasurements(topic);
 
         await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 0, 10, prefix: "a");
         await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 1, 10, prefix: "b");
@@ -243,17 +221,44 @@ public sealed class BatchConsumerTests(KafkaClusterFixture kafka)
         await using var host = await ConsumerHost.StartAsync(kafka.BootstrapServers, topic, group, handler,
             new Dictionary<string, string?> { ["DeadLetterTopic"] = dlq });
         await Poll.UntilAsync(() => handler.Handled.Count >= 20, "all 20 messages are handled");
-        await Poll.UntilAsync(
-            () => { lock (measurements) { return measurements.Where(m => m.Instrument == "me.kafka.messages_consumed").Sum(m => m.Value) >= 20; } },
-            "the consumed counter reaches 20");
+        await Poll.UntilAsync(() => measurements.Sum("me.kafka.messages_consumed") >= 20, "the consumed counter reaches 20");
 
-        lock (measurements)
+        Assert.Equal(20, measurements.Sum("me.kafka.messages_consumed"));
+        Assert.Equal(1, measurements.Sum("me.kafka.messages_dead_lettered"));
+        Assert.All(measurements.All, m => Assert.Equal(group, m.Tags["group"]));
+        Assert.All(measurements.All, m => Assert.Subset(new HashSet<string> { "topic", "group", "error_code" }, m.Tags.Keys.ToHashSet()));
+    }
+
+    [Fact]
+    public async Task a_committed_position_deleted_by_retention_is_reset_to_the_oldest_message_left_and_counted_as_an_offset_reset()
+    {
+        var topic = kafka.CreateTopic("retention", partitions: 1);
+        var group = KafkaClusterFixture.NewGroupId("retention");
+        using var measurements = new KafkaMeasurements(topic);
+        await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 0, 20, prefix: "early");
+
+        var first = new ScriptedHandler();
+        await using (var host = await ConsumerHost.StartAsync(kafka.BootstrapServers, topic, group, first))
         {
-            Assert.Equal(20, measurements.Where(m => m.Instrument == "me.kafka.messages_consumed").Sum(m => m.Value));
-            Assert.Equal(1, measurements.Where(m => m.Instrument == "me.kafka.messages_dead_lettered").Sum(m => m.Value));
-            Assert.All(measurements, m => Assert.Equal(group, m.Tags["group"]));
-            Assert.All(measurements, m => Assert.Subset(new HashSet<string> { "topic", "group", "error_code" }, m.Tags.Keys.ToHashSet()));
+            await Poll.UntilAsync(() => first.Handled.Count >= 20, "the first 20 messages are handled");
         }
+
+        // A new group starting at the beginning is not a reset the operator needs to hear about.
+        Assert.Equal(0, measurements.Sum("me.kafka.offset_resets"));
+
+        // While the group is away, 80 more arrive and retention deletes the oldest 60 (40 of them never consumed).
+        await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 0, 80, prefix: "late");
+        kafka.Cluster.DeleteRecords(topic, 0, beforeOffset: 60);
+
+        var second = new ScriptedHandler();
+        await using (var host = await ConsumerHost.StartAsync(kafka.BootstrapServers, topic, group, second))
+        {
+            await Poll.UntilAsync(() => second.Handled.Count >= 40, "the 40 messages left are handled", TimeSpan.FromSeconds(45));
+            await Poll.UntilAsync(() => measurements.Sum("me.kafka.offset_resets") >= 1, "the reset is counted");
+        }
+
+        Assert.Equal(Enumerable.Range(40, 40).Select(i => $"late-{i}"), second.Handled.Select(m => m.Key));
+        Assert.Equal(1, measurements.Sum("me.kafka.offset_resets"));
     }
 
     private static string Header(ConsumeResult<string, byte[]> result, string name) =>

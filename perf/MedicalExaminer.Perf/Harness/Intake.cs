@@ -1,3 +1,4 @@
+using Confluent.Kafka;
 using System.Diagnostics;
 using Dapper;
 using MedicalExaminer.Contracts;
@@ -54,7 +55,25 @@ public static class Intake
             throw new InvalidOperationException($"{failures} notifications were not delivered to Kafka.");
         }
 
+        EnsureNothingDeleted(bootstrapServers, topic);
         return new Published(count, validKeys.Count, seconds);
+    }
+
+    /// <summary>
+    /// Fails the run when the broker already deleted some of what was published (the embedded broker keeps 5 MiB a
+    /// partition, MockKafkaCluster): the consumers would never see those messages and the run would wait for them.
+    /// </summary>
+    public static void EnsureNothingDeleted(string bootstrapServers, string topic)
+    {
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = bootstrapServers }).Build();
+        var partitions = admin.GetMetadata(topic, TimeSpan.FromSeconds(10)).Topics.Single().Partitions;
+        using var consumer = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = bootstrapServers, GroupId = "me-perf-watermarks" }).Build();
+        var deleted = partitions.Sum(p => consumer.QueryWatermarkOffsets(new TopicPartition(topic, p.PartitionId), TimeSpan.FromSeconds(10)).Low.Value);
+        if (deleted > 0)
+        {
+            throw new InvalidOperationException(
+                $"The broker deleted {deleted:N0} of the messages published to {partitions.Count} partitions before anything read them (the embedded broker keeps 5 MiB a partition): use more --partitions.");
+        }
     }
 
     /// <summary>Polls until <paramref name="expected"/> cases exist; fails when the count stops moving for a minute.</summary>

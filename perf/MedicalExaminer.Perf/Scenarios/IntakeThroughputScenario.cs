@@ -17,9 +17,10 @@ public static class IntakeThroughputScenario
 
     public static async Task<ScenarioResult> RunAsync(PerfEnvironment environment, PerfOptions options, CancellationToken cancellationToken)
     {
-        var topic = environment.CreateTopic("perf-notifications", options.Partitions);
+        var partitions = options.PartitionsFor(options.Notifications);
+        var topic = environment.CreateTopic("perf-notifications", partitions);
         var deadLetters = environment.CreateTopic("perf-notifications-dlq", 1);
-        Console.WriteLine($"[intake] publishing {options.Notifications:N0} notifications to {options.Partitions} partitions");
+        Console.WriteLine($"[intake] publishing {options.Notifications:N0} notifications to {partitions} partitions");
         var published = Intake.Publish(environment.BootstrapServers, topic, options.Seed, options.Notifications);
         Console.WriteLine($"[intake] published in {published.Seconds:0.0} s; {published.ExpectedCases:N0} distinct valid notifications");
 
@@ -65,7 +66,8 @@ public static class IntakeThroughputScenario
             .Figure("notifications", published.Messages, "notifications published (~1 % duplicates, ~0.5 % invalid)")
             .Figure("cases", published.ExpectedCases, "distinct valid notifications = cases expected and found")
             .Note("Postgres runs with fsync off (a throwaway cluster, as in the dev host and tests); the anchors run on the same cluster.")
-            .Note("Kafka is librdkafka's mock cluster (3 brokers in the harness process), not a real broker.");
+            .Note("Kafka is librdkafka's mock cluster (3 brokers in the harness process), not a real broker.")
+            .Note($"{partitions} partitions; producers compress with zstd (the services' default). The mock keeps 5 MiB a partition, so the topic holds the whole backlog only with enough partitions; the harness checks nothing was deleted.");
     }
 
     private static async Task<(int Rows, double Seconds)> RawCopyAsync(PerfEnvironment environment, PerfOptions options, CancellationToken cancellationToken)

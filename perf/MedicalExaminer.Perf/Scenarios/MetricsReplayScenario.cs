@@ -50,9 +50,10 @@ public static class MetricsReplayScenario
         string? serviceDb = null;
         if (!options.MetricsStoreOnly)
         {
-            var topic = environment.CreateTopic("case-events", options.Partitions);
+            var topic = environment.CreateTopic("case-events", options.PartitionsFor(total));
             var published = Stopwatch.GetTimestamp();
             Publish(environment.BootstrapServers, topic, histories);
+            Intake.EnsureNothingDeleted(environment.BootstrapServers, topic);
             var publishSeconds = Stopwatch.GetElapsedTime(published).TotalSeconds;
 
             // The service end to end: consume, project, commit, store offsets.
@@ -115,7 +116,7 @@ public static class MetricsReplayScenario
             .Figure("projection_only_events_per_s", Stats.Round(total / storeSeconds), "the projection store alone (no Kafka, no JSON), consumer-sized batches, cases interleaved")
             .Figure("projection_only_seconds", Stats.Round(storeSeconds, 2), "wall time of the projection-only replay")
             .Figure("figures_query_seconds", Stats.Round(querySeconds, 3), "one set of dashboard queries after the replay: 12 months and 4 quarters, every office, regulator and unsuppressed views")
-            .Note($"Partitions: {options.Partitions}; batches of up to {BatchSize} events; Postgres fsync off (throwaway cluster), as everywhere in this harness.");
+            .Note($"Partitions: {options.PartitionsFor(total)}; batches of up to {BatchSize} events; Postgres fsync off (throwaway cluster), as everywhere in this harness.");
     }
 
     /// <summary>Publishes with the idempotent publisher the services use (the relay's), keyed by case id.</summary>
