@@ -26,6 +26,8 @@ public static class FamilyNotifierExtensions
         ["Logging:LogLevel:Npgsql"] = "Warning",
         // HttpClientFactory logs every request at Information; the provider's URLs carry no personal data, but it is noise.
         ["Logging:LogLevel:System.Net.Http.HttpClient"] = "Warning",
+        // Polly reports every execution attempt at Information; retries and breaker changes it still reports at Warning.
+        ["Logging:LogLevel:Polly"] = "Warning",
         [$"{ConsumerSection}:Topic"] = Topics.CaseEvents,
         [$"{ConsumerSection}:GroupId"] = "me-family-notifier",
         [$"{ConsumerSection}:DeadLetterTopic"] = Topics.FamilyNotifierDeadLetter,
