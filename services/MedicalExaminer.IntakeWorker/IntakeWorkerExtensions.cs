@@ -26,6 +26,10 @@ public static class IntakeWorkerExtensions
         [$"{ConsumerSection}:DeadLetterTopic"] = Topics.DeathNotificationsDeadLetter,
         [$"{ConsumerSection}:MaxBatchSize"] = "2000",
         [$"{ConsumerSection}:MaxBatchWait"] = "00:00:00.200",
+
+        // Prefetch: librdkafka queues up to 64 MiB of fetched (decompressed) messages by default. 16 MiB is still
+        // ten batches of 2,000 notifications ahead of the handler, and keeps the worker's memory small and flat.
+        ["Kafka:Consumer:queued.max.messages.kbytes"] = "16384",
     };
 
     public static TBuilder AddIntakeWorker<TBuilder>(this TBuilder builder)
