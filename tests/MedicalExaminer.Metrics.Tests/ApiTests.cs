@@ -65,22 +65,8 @@ public sealed class ApiTests(PostgresFixture postgres, KafkaClusterFixture kafka
         Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
     }
 
-    [Theory]
-    [InlineData(Roles.MedicalExaminerOfficer, "me-a", HttpStatusCode.Forbidden)]
-    [InlineData(Roles.Admin, null, HttpStatusCode.Forbidden)]
-    [InlineData(Roles.Publisher, null, HttpStatusCode.Forbidden)]
-    [InlineData(null, null, HttpStatusCode.Unauthorized)]
-    public async Task nobody_else_reads_metrics(string? role, string? office, HttpStatusCode expected)
-    {
-        await using var host = await MetricsHost.StartAsync(await postgres.CreateMigratedDatabaseAsync(TestContext.Current.CancellationToken), kafka.BootstrapServers, kafka.CreateTopic("case-events", 1));
-        using var client = host.Client(role is null ? null : MetricsHost.Token(role, office));
-
-        foreach (var path in new[] { Q1, "/api/metrics/csv", "/api/metrics/offices" })
-        {
-            using var response = await client.GetAsync(path, TestContext.Current.CancellationToken);
-            Assert.True(expected == response.StatusCode, $"{role ?? "anonymous"} on {path}: expected {expected}, got {response.StatusCode}");
-        }
-    }
+    // Who else is refused (officers, admins, publishers, nobody, bad tokens) is a row of the whole system's
+    // authorization matrix: tests/MedicalExaminer.Security.Tests/AuthorizationMatrix.cs.
 
     [Fact]
     public async Task the_csv_download_has_a_header_every_metric_and_suppression_marks()

@@ -4,11 +4,13 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using System.Security.Cryptography;
+using MedicalExaminer.ScrutinyApi;
 using MedicalExaminer.Security;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Xunit;
 
-namespace MedicalExaminer.ScrutinyApi.Tests;
+namespace MedicalExaminer.Testing.Casework;
 
 /// <summary>The real scrutiny API on 127.0.0.1 over a <see cref="CaseworkWorld"/>'s database, with a test signing key.</summary>
 public sealed class ApiHost : IAsyncDisposable
@@ -24,7 +26,10 @@ public sealed class ApiHost : IAsyncDisposable
 
     public Uri BaseAddress { get; }
 
-    public static async Task<ApiHost> StartAsync(CaseworkWorld world, IDictionary<string, string?>? settings = null)
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="configure">Runs last on the builder, e.g. to add settings or capture telemetry.</param>
+    public static async Task<ApiHost> StartAsync(CaseworkWorld world, IDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var app = ScrutinyApiExtensions.BuildScrutinyApi([], builder =>
         {
@@ -42,6 +47,8 @@ public sealed class ApiHost : IAsyncDisposable
             {
                 builder.Configuration.AddInMemoryCollection(settings);
             }
+
+            configure?.Invoke(builder);
         });
         await app.StartAsync(TestContext.Current.CancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();

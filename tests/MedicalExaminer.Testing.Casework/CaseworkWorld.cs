@@ -4,12 +4,14 @@ using MedicalExaminer.Domain;
 using MedicalExaminer.Domain.Casework;
 using MedicalExaminer.IntakeWorker.Intake;
 using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.ScrutinyApi;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.SyntheticData;
 using MedicalExaminer.Testing;
 using Npgsql;
+using Xunit;
 
-namespace MedicalExaminer.ScrutinyApi.Tests;
+namespace MedicalExaminer.Testing.Casework;
 
 /// <summary>A clock the test moves by hand (claim lapses without waiting).</summary>
 public sealed class ManualClock(DateTimeOffset start) : TimeProvider
@@ -91,9 +93,12 @@ public sealed class CaseworkWorld : IAsyncDisposable
     public async Task<CaseSnapshot> ApplyAsync(Guid caseId, CaseCommand command, Actor actor)
     {
         var outcome = await RunAsync(caseId, command, actor);
-        Assert.True(
-            outcome.Status == CommandStatus.Applied,
-            $"{command.Name} by {actor.Role} should apply, but was {outcome.Status}: {outcome.Decision?.Reason} {string.Join(",", outcome.Decision?.Errors.Select(e => e.Field + ":" + e.Code) ?? [])}");
+        if (outcome.Status != CommandStatus.Applied)
+        {
+            throw new InvalidOperationException(
+                $"{command.Name} by {actor.Role} should apply, but was {outcome.Status}: {outcome.Decision?.Reason} {string.Join(",", outcome.Decision?.Errors.Select(e => e.Field + ":" + e.Code) ?? [])}");
+        }
+
         return outcome.Case ?? throw new InvalidOperationException("an applied command returns the case");
     }
 
