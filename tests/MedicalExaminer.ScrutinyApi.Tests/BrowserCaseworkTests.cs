@@ -97,6 +97,9 @@ public sealed class BrowserCaseworkTests(PostgresFixture postgres, BrowserFixtur
         await Assertions.Expect(page.Locator("#claim")).ToContainTextAsync("Held by you");
 
         await Step(page, "record-records-review", _ => Task.CompletedTask);
+        // Recorded once, the review shows as done rather than offering its form again.
+        await Assertions.Expect(page.Locator("#records-reviewed")).ToContainTextAsync("Records reviewed");
+        await Assertions.Expect(page.Locator("#record-records-review-form")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#record-bereaved-discussion-form")).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#issue-mccd-form")).ToHaveCountAsync(0);
         await Assertions.Expect(page.Locator("#refer-to-coroner-form")).ToHaveCountAsync(0);
