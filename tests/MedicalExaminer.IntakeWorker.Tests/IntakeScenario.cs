@@ -21,9 +21,10 @@ public sealed class IntakeScenario : IAsyncDisposable
     public required string GroupId { get; init; }
     public required NpgsqlDataSource DataSource { get; init; }
 
-    public static async Task<IntakeScenario> CreateAsync(PostgresFixture postgres, KafkaClusterFixture kafka, int partitions = 6)
+    /// <param name="connectionString">A migrated database the test prepared itself (the owner's connection); a fresh one when null.</param>
+    public static async Task<IntakeScenario> CreateAsync(PostgresFixture postgres, KafkaClusterFixture kafka, int partitions = 6, string? connectionString = null)
     {
-        var connectionString = await postgres.CreateMigratedDatabaseAsync();
+        connectionString ??= await postgres.CreateMigratedDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
         await OfficeRegistry.UpsertAsync(dataSource, DemoOffices.All, TestContext.Current.CancellationToken);
         var topic = kafka.CreateTopic("notifications", partitions);
