@@ -53,6 +53,15 @@ public static class Manifests
 
     public static IEnumerable<JsonObject> Objects(JsonNode? array) => array is JsonArray a ? a.OfType<JsonObject>() : [];
 
+    /// <summary>Whether a label selector (<c>matchLabels</c> or a Service's <c>selector</c>) selects these labels; an empty one selects nothing here.</summary>
+    public static bool Selects(JsonNode? selector, IReadOnlyDictionary<string, string> labels) =>
+        selector is JsonObject { Count: > 0 } pairs
+        && pairs.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value!.GetValue<string>());
+
+    /// <summary>An object's own labels (<c>metadata.labels</c>).</summary>
+    public static IReadOnlyDictionary<string, string> Labels(Resource resource) =>
+        (resource.At("metadata.labels") as JsonObject)?.ToDictionary(p => p.Key, p => p.Value!.GetValue<string>()) ?? [];
+
     private static IEnumerable<string> Segments(string path)
     {
         var i = 0;

@@ -50,8 +50,7 @@ public sealed class NetworkTests
         foreach (var service in ServiceConfiguration.In(resources))
         {
             var labels = service.Workload.PodLabels;
-            var reachedByIngress = ingressServices.Any(s => s.At("spec.selector") is JsonObject { Count: > 0 } selector
-                && selector.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value!.GetValue<string>()));
+            var reachedByIngress = ingressServices.Any(s => Manifests.Selects(s.At("spec.selector"), labels));
             var uses = new Dictionary<string, bool>(StringComparer.Ordinal)
             {
                 [KafkaClient] = !string.IsNullOrEmpty(service.Value("Kafka:BootstrapServers")),

@@ -126,9 +126,8 @@ public sealed class ScalingAndRolloutTests
 
         foreach (var monitor in resources.Where(r => r.Kind == "ServiceMonitor"))
         {
-            var selector = monitor.At("spec.selector.matchLabels") as JsonObject ?? [];
             var target = resources.Where(r => r.Kind == "Service")
-                .SingleOrDefault(s => selector.Count > 0 && selector.All(p => s.Text($"metadata.labels.[{p.Key}]") == p.Value!.GetValue<string>()));
+                .SingleOrDefault(s => Manifests.Selects(monitor.At("spec.selector.matchLabels"), Manifests.Labels(s)));
             foreach (var port in Manifests.Objects(monitor.At("spec.endpoints")).Select(e => e["port"]?.GetValue<string>()))
             {
                 if (target is null || !Manifests.Objects(target.At("spec.ports")).Any(p => p["name"]?.GetValue<string>() == port))

@@ -100,10 +100,7 @@ public sealed class WorkloadTests
         var problems = new List<string>();
         foreach (var workload in Workload.In(resources).Where(w => w.Resource.Kind == "Deployment"))
         {
-            var labels = workload.PodLabels;
-            bool Selects(Resource r, string path) =>
-                r.At(path) is JsonObject selector && selector.Count > 0
-                && selector.All(p => labels.TryGetValue(p.Key, out var v) && v == p.Value!.GetValue<string>());
+            bool Selects(Resource r, string path) => Manifests.Selects(r.At(path), workload.PodLabels);
 
             if (!resources.Any(r => r.Kind == "PodDisruptionBudget" && Selects(r, "spec.selector.matchLabels")))
             {
