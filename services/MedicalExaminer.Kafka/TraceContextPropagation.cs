@@ -34,6 +34,13 @@ public static class TraceContextPropagation
         string? traceState = null;
         foreach (var (key, value) in headers ?? [])
         {
+            // Kafka lets a header carry no value at all. Read as ASCII it threw, out of the consume loop, which
+            // stopped the worker on every restart (found by the malformed-input corpus): it is simply no context.
+            if (value is null)
+            {
+                continue;
+            }
+
             if (key == Contracts.Headers.TraceParent)
             {
                 traceParent = Encoding.ASCII.GetString(value);

@@ -38,7 +38,11 @@ public sealed class IntakeWorld : IAsyncDisposable
 
     public string DeadLetterTopic { get; private init; } = "";
 
-    public static async Task<IntakeWorld> StartAsync(PostgresFixture postgres, KafkaClusterFixture kafka)
+    /// <summary>The worker's services, e.g. to see that its consume loop still runs.</summary>
+    public IServiceProvider Services => _worker.Services;
+
+    /// <param name="configure">Runs last on the worker's builder (e.g. to capture its logs).</param>
+    public static async Task<IntakeWorld> StartAsync(PostgresFixture postgres, KafkaClusterFixture kafka, Action<WebApplicationBuilder>? configure = null)
     {
         var connectionString = await postgres.CreateMigratedDatabaseAsync();
         var dataSource = NpgsqlDataSource.Create(connectionString);
@@ -60,6 +64,7 @@ public sealed class IntakeWorld : IAsyncDisposable
             });
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            configure?.Invoke(builder);
         });
         await worker.StartAsync();
         return new IntakeWorld(worker, dataSource, topic, groupId, kafka.BootstrapServers) { DeadLetterTopic = deadLetters };

@@ -58,6 +58,9 @@ public static class NotificationEndpoints
             body = await ReadBodyAsync(context.Request, cancellationToken);
             if (body is null)
             {
+                // The rest of the body is left unread: close the connection after answering, or the client may send its
+                // next request on it and lose it to the unread bytes (found by the malformed-input corpus, 300 KB HL7).
+                context.Response.Headers.Connection = "close";
                 return Problem(StatusCodes.Status413PayloadTooLarge, ValidationErrorCodes.Oversize,
                     $"A notification is at most {DeathNotificationParser.MaxMessageBytes} bytes.", [new ValidationError(ValidationErrorCodes.Oversize, "$")]);
             }

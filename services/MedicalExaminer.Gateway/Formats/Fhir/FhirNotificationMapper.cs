@@ -46,8 +46,9 @@ public static class FhirNotificationMapper
     }
 
     /// <summary>
-    /// Refuses an empty property name before the SDK sees it: Firely 6.8's deserializer throws
-    /// IndexOutOfRangeException on one (found by the property tests), which would otherwise be a 500.
+    /// Refuses before the SDK sees them what Firely 6.8's deserializer does not refuse but throws on, which
+    /// would otherwise be a 500: an empty property name (IndexOutOfRangeException, found by the property tests)
+    /// and a root that is not an object (InvalidOperationException on <c>[]</c>, found by the malformed-input corpus).
     /// </summary>
     private static void CheckPropertyNames(ReadOnlySpan<byte> utf8Json)
     {
@@ -56,6 +57,11 @@ public static class FhirNotificationMapper
         {
             while (reader.Read())
             {
+                if (reader.CurrentDepth == 0 && reader.TokenType is not (JsonTokenType.StartObject or JsonTokenType.EndObject))
+                {
+                    throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
+                }
+
                 if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueSpan.Length == 0)
                 {
                     throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "$");
@@ -80,6 +86,13 @@ public static class FhirNotificationMapper
                 // The first issue's element path (never its message, which can quote the value).
                 var first = issues.FirstOrDefault();
                 var path = (first as ExtendedCodedException)?.InstancePath;
+                if (!string.IsNullOrEmpty(path) && path != "Bundle" && !path.StartsWith("Bundle.", StringComparison.Ordinal))
+                {
+                    // The path starts with the sender's resourceType, a value: one other than Bundle is not ours
+                    // (found by the malformed-input corpus, which saw a misspelt type quoted back).
+                    throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType");
+                }
+
                 var code = first?.ErrorCode is { } c && c.StartsWith("JSON1", StringComparison.Ordinal) ? GatewayErrorCodes.MalformedFhir : GatewayErrorCodes.InvalidFhir;
                 throw new NotificationRejectedException(code, string.IsNullOrEmpty(path) ? "$" : path);
             }

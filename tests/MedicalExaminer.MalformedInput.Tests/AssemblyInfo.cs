@@ -1,0 +1,4 @@
+using MedicalExaminer.Testing;
+
+[assembly: AssemblyFixture(typeof(PostgresFixture))]
+[assembly: AssemblyFixture(typeof(KafkaClusterFixture))]
