@@ -1,4 +1,5 @@
 using Dapper;
+using MedicalExaminer.Migrator;
 using MedicalExaminer.Testing;
 using Npgsql;
 
@@ -61,6 +62,42 @@ public sealed class ServiceRoleTests(PostgresFixture postgres)
         }
 
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
+    public async Task the_migrations_run_as_a_database_owner_that_may_not_create_roles()
+    {
+        // Production's migrator Job logs in as the database's owner (CloudNativePG's initdb owner: no superuser,
+        // no CREATEROLE). The Cluster has declared the service roles by then, so a migration only finds them and grants.
+        await using var server = NpgsqlDataSource.Create(postgres.ServerConnectionString);
+        await using (var connection = await server.OpenConnectionAsync(Ct))
+        {
+            // As the Cluster's managed roles would have them (here the fixture's own migration made them).
+            var roles = OwnSchema.Keys.ToArray();
+            Assert.Equal(roles.Length, await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM pg_roles WHERE rolname = ANY(@roles)", new { roles }));
+        }
+
+        var owner = $"owner_{Guid.NewGuid():N}";
+        var database = $"owned_{Guid.NewGuid():N}";
+        await server.CreateCommand($"CREATE ROLE {owner} LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB").ExecuteNonQueryAsync(Ct);
+        try
+        {
+            await server.CreateCommand($"CREATE DATABASE {database} OWNER {owner}").ExecuteNonQueryAsync(Ct);
+            var connectionString = new NpgsqlConnectionStringBuilder(postgres.ServerConnectionString) { Database = database, Username = owner, Password = null, Pooling = false };
+            await using var asOwner = NpgsqlDataSource.Create(connectionString.ConnectionString);
+
+            var applied = await new MigrationRunner(asOwner).MigrateAsync(Ct);
+
+            Assert.Equal(MigrationCatalog.All.Count, applied.Count);
+            await using var connection = await asOwner.OpenConnectionAsync(Ct);
+            Assert.True(await connection.ExecuteScalarAsync<bool>(
+                "SELECT has_table_privilege('me_intake_worker', 'casework.cases', 'INSERT') AND has_database_privilege('me_intake_worker', current_database(), 'TEMPORARY')"));
+        }
+        finally
+        {
+            await server.CreateCommand($"DROP DATABASE IF EXISTS {database} WITH (FORCE)").ExecuteNonQueryAsync(CancellationToken.None);
+            await server.CreateCommand($"DROP ROLE {owner}").ExecuteNonQueryAsync(CancellationToken.None);
+        }
     }
 
     [Fact]
