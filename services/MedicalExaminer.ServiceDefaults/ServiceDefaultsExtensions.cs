@@ -1,5 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
@@ -26,13 +29,27 @@ public static class ServiceDefaultsExtensions
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName)
         where TBuilder : IHostApplicationBuilder
     {
+        // ASP.NET Core's "Request starting/finished" lines echo the whole URL a client sent, query string included:
+        // our URLs carry no personal data, but a careless client's might, so they stay off unless asked for.
+        // (Lowest precedence: appsettings and the environment may still override it.)
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?> { ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Warning" },
+        });
+
         builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource($"{TelemetryPrefix}.*")
                 .AddAspNetCoreInstrumentation(options =>
+                {
                     // Health probes every few seconds would drown the traces that matter.
-                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal))
+                    options.Filter = context => !context.Request.Path.StartsWithSegments("/health", StringComparison.Ordinal);
+                    // Spans record the route template, never the path a client sent (which could carry anything it
+                    // chose to put there); a request no route matched records none.
+                    options.EnrichWithHttpResponse = (activity, response) =>
+                        activity.SetTag("url.path", (response.HttpContext.GetEndpoint() as RouteEndpoint)?.RoutePattern.RawText ?? "(unmatched)");
+                })
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter($"{TelemetryPrefix}.*")
