@@ -27,8 +27,9 @@ public sealed class WorkerProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            // The worker's own runtimeconfig (Web SDK) turns on the server GC; this harness's does not.
-            Environment = { ["DOTNET_gcServer"] = "1" },
+            // The worker's own runtimeconfig (Web SDK) turns on the server GC; this harness's does not. An explicit
+            // DOTNET_gcServer in the harness's environment wins, to compare the two.
+            Environment = { ["DOTNET_gcServer"] = System.Environment.GetEnvironmentVariable("DOTNET_gcServer") ?? "1" },
         };
         foreach (var arg in new[]
         {
