@@ -18,7 +18,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres, KafkaClus
         failures.AddRange(mapped.Except(covered).Order(StringComparer.Ordinal).Select(e => $"{e}: mapped but has no row in the authorization matrix"));
         failures.AddRange(covered.Except(mapped).Order(StringComparer.Ordinal).Select(e => $"{e}: has a row but no service maps it"));
 
-        var cases = new CaseSupply(system);
+        var cases = new CaseSupply(system.Casework.DataSource);
         var cells = 0;
         foreach (var row in AuthorizationMatrix.Rows)
         {
@@ -27,7 +27,7 @@ public sealed class AuthorizationMatrixTests(PostgresFixture postgres, KafkaClus
             var callers = Caller.Valid.Append(Caller.Anonymous).Concat(Caller.BadTokens(admitted)).ToList();
             for (var i = 0; i < callers.Count; i++)
             {
-                using var cell = new Cell(system, callers[i], cases);
+                using var cell = new Cell(system.Client, callers[i], cases);
                 using var response = await row.Send(cell);
                 cells++;
                 if ((int)response.StatusCode != row.Statuses[i])

@@ -12,7 +12,7 @@ public sealed record CaseRef(Guid Id, int Version);
 /// got, as long as that is still unclaimed in the queue, with its current version; once a cell has claimed or routed
 /// it, the next cell gets the next case (so one cell's change cannot change another's answer).
 /// </summary>
-public sealed class CaseSupply(WholeSystem system)
+public sealed class CaseSupply(Npgsql.NpgsqlDataSource dataSource)
 {
     private readonly Dictionary<(string? Office, string Queue), Queue<Guid>> _unused = [];
     private readonly Dictionary<(string? Office, string Queue), Guid> _current = [];
@@ -29,7 +29,7 @@ public sealed class CaseSupply(WholeSystem system)
             WHERE case_id = @id AND office_id IS NOT DISTINCT FROM @office AND queue = @queue AND claimed_by IS NULL
             """;
         var key = (office, queue);
-        await using var connection = await system.Casework.DataSource.OpenConnectionAsync();
+        await using var connection = await dataSource.OpenConnectionAsync();
         if (!_unused.TryGetValue(key, out var unused))
         {
             unused = new Queue<Guid>(await connection.QueryAsync<Guid>(Candidates, new { office, queue }));
@@ -52,7 +52,8 @@ public sealed class CaseSupply(WholeSystem system)
 }
 
 /// <summary>One cell of the matrix: a caller and the means to send the row's request as them.</summary>
-public sealed partial class Cell(WholeSystem system, Caller caller, CaseSupply cases) : IDisposable
+/// <param name="newClient">A client of the named service presenting the caller's token (or none).</param>
+public sealed partial class Cell(Func<string, string?, HttpClient> newClient, Caller caller, CaseSupply cases) : IDisposable
 {
     private readonly Dictionary<string, HttpClient> _clients = [];
 
@@ -62,7 +63,7 @@ public sealed partial class Cell(WholeSystem system, Caller caller, CaseSupply c
     {
         if (!_clients.TryGetValue(service, out var client))
         {
-            client = system.Client(service, caller.Token());
+            client = newClient(service, caller.Token());
             _clients[service] = client;
         }
 

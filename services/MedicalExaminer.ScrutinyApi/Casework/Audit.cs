@@ -30,6 +30,26 @@ public static class Audit
             transaction,
             cancellationToken: cancellationToken));
 
+    private const string InsertListedSql = """
+        INSERT INTO casework.audit_log (user_id, role, office_id, action, case_id, outcome)
+        SELECT @userId, @role, @officeId, @action, listed, @outcome
+        FROM unnest(CASE WHEN cardinality(@caseIds) = 0 THEN ARRAY[NULL]::uuid[] ELSE @caseIds END) AS listed
+        """;
+
+    /// <summary>
+    /// A list read (a page of a queue shows each case's deceased, place and times): one row per case it showed, so
+    /// "who has seen this case" includes everyone who saw it in a list; an empty page still leaves one row.
+    /// </summary>
+    public static async Task WriteListedAsync(
+        NpgsqlDataSource dataSource, Actor actor, string action, IReadOnlyCollection<Guid> caseIds, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await connection.ExecuteAsync(new CommandDefinition(
+            InsertListedSql,
+            new { userId = actor.Id, role = actor.Role, officeId = actor.OfficeId, action, caseIds = caseIds.ToArray(), outcome = "read" },
+            cancellationToken: cancellationToken));
+    }
+
     /// <summary>An audit row on its own connection, for reads.</summary>
     public static async Task WriteAsync(NpgsqlDataSource dataSource, Actor actor, string action, Guid? caseId, string outcome, CancellationToken cancellationToken)
     {

@@ -37,7 +37,7 @@ public sealed class CaseworkService(CaseStore store, CaseReader reader, Npgsql.N
 
         var size = Math.Clamp(pageSize, 1, options.Value.MaxPageSize);
         var result = await reader.QueueAsync(officeId, queue, Math.Max(page, 1), size, cancellationToken);
-        await Audit.WriteAsync(dataSource, actor, $"list-queue:{queue}", null, "read", cancellationToken);
+        await Audit.WriteListedAsync(dataSource, actor, $"list-queue:{queue}", [.. result.Items.Select(i => i.CaseId)], cancellationToken);
         return result;
     }
 
