@@ -334,6 +334,16 @@ fcase("gender-unknown-code", "invalid-fhir", "Bundle.entry[0].resource.gender", 
 fcase("name-not-an-array", "invalid-fhir", "Bundle.entry[0].resource.name[0]", mutate=lambda b, n: resource(b, "Patient").update({"name": {"family": marker(n)}}))
 fcase("entry-without-resource-type", "malformed-fhir", "$", mutate=lambda b, n: resource(b, "Patient").pop("resourceType") and None)
 fcase("empty-property-name", "invalid-fhir", "$", text=lambda n, b: json.dumps(b).replace('"gender"', '""', 1))
+fcase("escaped-lone-surrogate", "malformed-fhir", "$", text=lambda n, b: json.dumps(b).replace(marker(n) + "g", marker(n) + "\\ud800g", 1))
+fcase("escaped-lone-surrogate-in-a-name", "malformed-fhir", "$", text=lambda n, b: json.dumps(b).replace('"gender"', '"gen\\udc00der"', 1))
+fcase("object-for-a-primitive-list", "malformed-fhir", "Bundle.entry[0].resource.name[0].given[0]", mutate=lambda b, n: resource(b, "Patient")["name"][0].update({"given": {"value": marker(n)}}))
+fcase("object-for-a-primitive", "malformed-fhir", "Bundle.entry[0].resource.gender", mutate=lambda b, n: resource(b, "Patient").update({"gender": {"value": marker(n)}}))
+fcase("nested-list-for-an-element", "malformed-fhir", "Bundle.entry[0].resource.name[0]", mutate=lambda b, n: resource(b, "Patient").update({"name": [[{"family": marker(n)}]]}))
+# Found by the fuzzing: Firely threw InvalidOperationException (a 500) on these instead of reporting an issue.
+fcase("fuzz-found-mixed-list", "malformed-fhir", "$",
+      text=lambda n, b: '{"resourceType":null,"notificationId":["%s","collection",{"informant":"%s"}],"notificationId":false,"notificationId":["Patient",0]}' % (marker(n), NHS))
+fcase("mixed-list-under-an-unknown-element", "malformed-fhir", "Bundle.note[1]", text=lambda n, b: '{"resourceType":"Bundle","type":"collection","note":["%s",{"text":1}]}' % marker(n))
+fcase("mixed-list-under-a-known-element", "malformed-fhir", "Bundle.entry[0].resource.name[0]", mutate=lambda b, n: resource(b, "Patient").update({"name": [marker(n), {"family": "x"}]}))
 fcase("empty-string-value", "invalid-fhir", "Bundle.entry[0].resource.gender", mutate=lambda b, n: resource(b, "Patient").update({"gender": ""}))
 fcase("deep-nesting", "malformed-fhir", "$", text=lambda n, b: json.dumps(b).replace('"entry": [', '"contained": ' + "[" * 40 + "]" * 40 + ', "entry": [', 1))
 fcase("deep-nesting-unclosed", "malformed-fhir", "$", text=lambda n, b: '{"resourceType":"Bundle","entry":' + "[" * 20000)

@@ -47,8 +47,9 @@ public static class FhirNotificationMapper
 
     /// <summary>
     /// Refuses before the SDK sees them what Firely 6.8's deserializer does not refuse but throws on, which
-    /// would otherwise be a 500: an empty property name (IndexOutOfRangeException, found by the property tests)
-    /// and a root that is not an object (InvalidOperationException on <c>[]</c>, found by the malformed-input corpus).
+    /// would otherwise be a 500: an empty property name (IndexOutOfRangeException, found by the property tests),
+    /// a root that is not an object (InvalidOperationException on <c>[]</c>, found by the malformed-input corpus)
+    /// and an escaped lone surrogate (InvalidOperationException, found by the malformed-input fuzzing).
     /// </summary>
     private static void CheckPropertyNames(ReadOnlySpan<byte> utf8Json)
     {
@@ -66,9 +67,15 @@ public static class FhirNotificationMapper
                 {
                     throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "$");
                 }
+
+                if (reader.TokenType is JsonTokenType.PropertyName or JsonTokenType.String && reader.ValueIsEscaped)
+                {
+                    // Decoding throws on an escaped lone surrogate, which no string can hold.
+                    _ = reader.GetString();
+                }
             }
         }
-        catch (JsonException)
+        catch (Exception ex) when (ex is JsonException or InvalidOperationException)
         {
             throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
         }
@@ -104,6 +111,12 @@ public static class FhirNotificationMapper
         catch (DeserializationFailedException)
         {
             throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "$");
+        }
+        catch (InvalidOperationException)
+        {
+            // Firely 6.8 throws this, instead of reporting an issue, on some JSON that is not FHIR: a list that mixes
+            // values and objects under an element it does not know (found by the malformed-input fuzzing).
+            throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
         }
 
         return resource as Bundle ?? throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType");
