@@ -20,6 +20,9 @@ public static class FamilyNotifierExtensions
     public const string ServiceName = "family-notifier";
     public const string ConsumerSection = "FamilyNotifier:Consumer";
 
+    /// <summary>The <see cref="CrashPoint"/> reached after the provider accepted a message and before that is recorded.</summary>
+    public const string AfterAcceptedCrashPoint = "FamilyNotifierAfterAccepted";
+
     private static readonly Dictionary<string, string?> Defaults = new()
     {
         ["Kafka:ClientId"] = "me-family-notifier",
@@ -59,7 +62,26 @@ public static class FamilyNotifierExtensions
         services.AddSingleton<DecisionWriter>();
         services.AddSingleton<NotificationQueue>();
         services.AddNotifyClient(builder.Configuration);
-        services.AddSingleton<NotificationDispatcher>();
+        services.AddSingleton(provider =>
+        {
+            var dispatcher = ActivatorUtilities.CreateInstance<NotificationDispatcher>(provider);
+            // Fault-matrix tests only (inert unless CrashPoints:FamilyNotifierAfterAccepted is set): die after the
+            // provider accepted a message and before that is recorded.
+            if (CrashPoint.Create(builder.Configuration, AfterAcceptedCrashPoint) is { } crash)
+            {
+                dispatcher.AfterSend = (_, outcome, _) =>
+                {
+                    if (outcome.Result == SendResult.Accepted)
+                    {
+                        crash();
+                    }
+
+                    return Task.CompletedTask;
+                };
+            }
+
+            return dispatcher;
+        });
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<NotificationDispatcher>());
         services.AddKafkaBatchConsumer<CaseEventHandler>(builder.Configuration, ConsumerSection);
         services.AddOutboxRelay(builder.Configuration);

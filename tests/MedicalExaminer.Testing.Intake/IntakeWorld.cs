@@ -18,14 +18,16 @@ namespace MedicalExaminer.Testing.Intake;
 public sealed class IntakeWorld : IAsyncDisposable
 {
     private readonly WebApplication _worker;
+    private readonly KafkaClusterFixture _kafka;
 
-    private IntakeWorld(WebApplication worker, NpgsqlDataSource dataSource, string topic, string groupId, string bootstrapServers)
+    private IntakeWorld(WebApplication worker, NpgsqlDataSource dataSource, string topic, string groupId, KafkaClusterFixture kafka)
     {
         _worker = worker;
+        _kafka = kafka;
         DataSource = dataSource;
         Topic = topic;
         GroupId = groupId;
-        BootstrapServers = bootstrapServers;
+        BootstrapServers = kafka.BootstrapServers;
     }
 
     public NpgsqlDataSource DataSource { get; }
@@ -67,7 +69,7 @@ public sealed class IntakeWorld : IAsyncDisposable
             configure?.Invoke(builder);
         });
         await worker.StartAsync();
-        return new IntakeWorld(worker, dataSource, topic, groupId, kafka.BootstrapServers) { DeadLetterTopic = deadLetters };
+        return new IntakeWorld(worker, dataSource, topic, groupId, kafka) { DeadLetterTopic = deadLetters };
     }
 
     public async Task<Dictionary<string, CaseRow>> CasesAsync()
@@ -96,19 +98,9 @@ public sealed class IntakeWorld : IAsyncDisposable
     /// <summary>Waits until the worker's group has committed every partition's end: nothing more is coming.</summary>
     public async Task WaitForGroupToCatchUpAsync(TimeSpan timeout)
     {
-        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = GroupId, EnableAutoCommit = false }).Build();
-        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
-        var partitions = admin.GetMetadata(Topic, TimeSpan.FromSeconds(10)).Topics[0].Partitions.Select(p => new TopicPartition(Topic, p.PartitionId)).ToList();
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        while (!_kafka.IsGroupCaughtUp(Topic, GroupId))
         {
-            var committed = probe.Committed(partitions, TimeSpan.FromSeconds(10));
-            if (committed.All(c => probe.QueryWatermarkOffsets(c.TopicPartition, TimeSpan.FromSeconds(10)).High is var end
-                    && (end == 0 || (c.Offset != Offset.Unset && c.Offset.Value >= end.Value))))
-            {
-                return;
-            }
-
             if (DateTime.UtcNow > deadline)
             {
                 throw new TimeoutException($"Timed out after {timeout}: the intake group commits every partition's end");

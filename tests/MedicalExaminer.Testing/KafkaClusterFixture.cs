@@ -85,6 +85,17 @@ public sealed class KafkaClusterFixture : IDisposable
         return results;
     }
 
+    /// <summary>Whether <paramref name="groupId"/> has committed every partition of <paramref name="topic"/> up to its end: nothing more is coming.</summary>
+    public bool IsGroupCaughtUp(string topic, string groupId)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = groupId, EnableAutoCommit = false }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = BootstrapServers }).Build();
+        var timeout = TimeSpan.FromSeconds(10);
+        var partitions = admin.GetMetadata(topic, timeout).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        return probe.Committed(partitions, timeout).All(c => probe.QueryWatermarkOffsets(c.TopicPartition, timeout).High is var end
+            && (end == 0 || (c.Offset != Offset.Unset && c.Offset.Value >= end.Value)));
+    }
+
     public void Dispose() => Cluster.Dispose();
 
     private static long Position(IConsumer<string, byte[]> consumer, TopicPartition partition)
