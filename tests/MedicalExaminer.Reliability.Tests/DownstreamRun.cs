@@ -17,9 +17,9 @@ namespace MedicalExaminer.Reliability.Tests;
 /// </remarks>
 public sealed class DownstreamRun
 {
-    public const int Notifications = 200;
-    public const int CompletedCases = 15;
-    private static readonly TimeSpan StreamSpan = TimeSpan.FromSeconds(3);
+    public const int Notifications = 150;
+    public const int CompletedCases = 10;
+    private static readonly TimeSpan StreamSpan = TimeSpan.FromSeconds(2.5);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
 
     private DownstreamRun(Pipeline pipeline, NotificationStream stream, CaseWork caseWork)
@@ -44,6 +44,7 @@ public sealed class DownstreamRun
         Func<DownstreamRun, Task<string>> strike, Func<DownstreamCounts, long> messages,
         Func<Pipeline, Task>? startCasework = null, Func<Pipeline, Task>? startNotifier = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var pipeline = await Pipeline.CreateAsync(postgres, kafka, seed);
         await pipeline.StartSinkAsync();
         pipeline.SinkStore.HonourReference = false;
@@ -55,22 +56,25 @@ public sealed class DownstreamRun
         await using var stream = NotificationStream.Start(kafka.BootstrapServers, pipeline.NotificationTopic, seed, Notifications, StreamSpan);
         await using var caseWork = CaseWork.Start(pipeline, CompletedCases);
         await stream.WaitForAcknowledgedAsync(Notifications / 10, TimeSpan.FromSeconds(30));
+        var started = clock.Elapsed;
         var struck = await strike(new DownstreamRun(pipeline, stream, caseWork));
         await stream.Completion.WaitAsync(TimeSpan.FromSeconds(120));
         await caseWork.FinishAsync(TimeSpan.FromSeconds(120));
 
-        DownstreamCounts? last = null;
+        var streamed = clock.Elapsed;
         try
         {
-            await Eventually.HoldsAsync(async () => (last = await CountAsync(pipeline, stream, caseWork)).Settled, SettleTimeout, "the pipeline settles");
+            await Eventually.HoldsAsync(async () => (await CountAsync(pipeline, stream, caseWork)).Settled, SettleTimeout, "the pipeline settles");
         }
         catch (TimeoutException)
         {
             // The counts below say what is missing.
         }
 
-        var downstream = last = await CountAsync(pipeline, stream, caseWork, withKafka: true);
-        var counts = new RunCounts(scenario, seed, messages(downstream), downstream.Lost, downstream.Duplicated, $"{downstream} {struck}").Print();
+        var settled = clock.Elapsed;
+        var downstream = await CountAsync(pipeline, stream, caseWork, withKafka: true);
+        var counts = new RunCounts(scenario, seed, messages(downstream), downstream.Lost, downstream.Duplicated,
+            $"{downstream} {struck} {IntakeRun.Timing(started, streamed, settled)}").Print();
         if (await Ledger.DuplicateEvidenceAsync(pipeline) is { Length: > 0 } evidence)
         {
             TestContext.Current.TestOutputHelper?.WriteLine($"duplicate family messages:\n{evidence}");

@@ -1,3 +1,4 @@
+using System.Globalization;
 using MedicalExaminer.Testing;
 
 namespace MedicalExaminer.Reliability.Tests;
@@ -10,8 +11,8 @@ namespace MedicalExaminer.Reliability.Tests;
 /// </summary>
 public static class IntakeRun
 {
-    public const int Notifications = 400;
-    private static readonly TimeSpan StreamSpan = TimeSpan.FromSeconds(4);
+    public const int Notifications = 300;
+    private static readonly TimeSpan StreamSpan = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(90);
 
     /// <param name="startIntake">Starts the intake worker (in the test process unless the scenario needs it as a process).</param>
@@ -20,22 +21,31 @@ public static class IntakeRun
         string scenario, int seed, PostgresFixture postgres, KafkaClusterFixture kafka,
         Func<Pipeline, NotificationStream, Task<string>> strike, Func<Pipeline, Task>? startIntake = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         await using var pipeline = await Pipeline.CreateAsync(postgres, kafka, seed);
         await (startIntake ?? (p => p.StartIntakeAsync()))(pipeline);
         await pipeline.StartCaseworkAsync();
         await using var stream = NotificationStream.Start(kafka.BootstrapServers, pipeline.NotificationTopic, seed, Notifications, StreamSpan);
         await stream.WaitForAcknowledgedAsync(Notifications / 10, TimeSpan.FromSeconds(30));
 
+        var started = clock.Elapsed;
         var struck = await strike(pipeline, stream);
         await stream.Completion.WaitAsync(TimeSpan.FromSeconds(120));
 
+        var streamed = clock.Elapsed;
         var caughtUp = await SettleAsync(pipeline, stream);
+        var settled = clock.Elapsed;
         var (eventMessages, eventIds) = Ledger.CaseEvents(pipeline);
         var outboxEvents = await OutboxEventIdsAsync(pipeline);
         var unpublished = outboxEvents.Count(id => !eventIds.Contains(id));
         var counts = await Ledger.IntakeAsync(scenario, pipeline, stream,
-            $"case-events={eventMessages} unpublished-events={unpublished} groups-caught-up={caughtUp} {struck}");
+            $"case-events={eventMessages} unpublished-events={unpublished} groups-caught-up={caughtUp} {struck} {Timing(started, streamed, settled)}");
         counts = counts with { Lost = counts.Lost + unpublished };
+        if (!caughtUp)
+        {
+            counts = counts with { Details = $"{counts.Details} STALL: {await Ledger.StallEvidenceAsync(pipeline, pipeline.NotificationTopic, pipeline.IntakeGroup, stream)}" };
+        }
+
         counts.Print();
 
         counts.AssertNothingLostOrDuplicated();
@@ -61,6 +71,10 @@ public static class IntakeRun
             return false;
         }
     }
+
+    /// <summary>Where a run's time went (for tuning the suite's duration; never asserted).</summary>
+    public static string Timing(TimeSpan started, TimeSpan streamed, TimeSpan settled) => string.Create(CultureInfo.InvariantCulture,
+        $"[start {started.TotalSeconds:0.0}s, stream+fault {(streamed - started).TotalSeconds:0.0}s, settle {(settled - streamed).TotalSeconds:0.0}s]");
 
     private static async Task<long> UnpublishedCountAsync(Pipeline pipeline)
     {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Confluent.Kafka;
 using Dapper;
 using MedicalExaminer.Contracts;
 
@@ -59,11 +60,42 @@ public static class Ledger
         var deadLettered = pipeline.Kafka.ReadToEnd(pipeline.IntakeDeadLetterTopic, TimeSpan.FromSeconds(30)).Select(m => m.Message.Key).ToHashSet();
 
         var lostValid = stream.ValidKeys.Count(k => !opened.Contains(k));
+        // Acknowledged by the cluster yet not on the topic: lost by the broker, before any code of ours saw it.
+        var onTopic = pipeline.Kafka.ReadToEnd(pipeline.NotificationTopic, TimeSpan.FromSeconds(30)).Select(m => m.Message.Key).ToHashSet();
+        var brokerLost = stream.Messages.Select(m => m.Key).Distinct().Count(k => !onTopic.Contains(k));
         var lostInvalid = stream.InvalidKeys.Count(k => !deadLettered.Contains(k));
         var duplicated = caseKeys.Count - opened.Count + (intakeEvents - (long)IntakeEventsPerCase * caseKeys.Count);
         return new RunCounts(scenario, pipeline.Seed, stream.Messages.Count, lostValid + lostInvalid, duplicated, string.Create(
             CultureInfo.InvariantCulture,
-            $"valid={stream.ValidKeys.Count} cases={caseKeys.Count} invalid={stream.InvalidKeys.Count} dead-lettered={deadLettered.Count} intake-events={intakeEvents}{(details.Length > 0 ? " " + details : "")}"));
+            $"valid={stream.ValidKeys.Count} cases={caseKeys.Count} invalid={stream.InvalidKeys.Count} dead-lettered={deadLettered.Count} intake-events={intakeEvents} acknowledged-not-on-topic={brokerLost}{(details.Length > 0 ? " " + details : "")}"));
+    }
+
+    /// <summary>
+    /// Evidence for a run that did not settle: per partition of <paramref name="topic"/>, the group's committed offset
+    /// against the end, and where the notifications that never became cases sit (partition@offset).
+    /// </summary>
+    public static async Task<string> StallEvidenceAsync(Pipeline pipeline, string topic, string groupId, NotificationStream? stream = null)
+    {
+        using var probe = new ConsumerBuilder<Ignore, Ignore>(new ConsumerConfig { BootstrapServers = pipeline.Kafka.BootstrapServers, GroupId = groupId, EnableAutoCommit = false }).Build();
+        using var admin = new AdminClientBuilder(new AdminClientConfig { BootstrapServers = pipeline.Kafka.BootstrapServers }).Build();
+        var timeout = TimeSpan.FromSeconds(10);
+        var partitions = admin.GetMetadata(topic, timeout).Topics.Single().Partitions.Select(p => new TopicPartition(topic, p.PartitionId)).ToList();
+        var lines = probe.Committed(partitions, timeout)
+            .Select(c => string.Create(CultureInfo.InvariantCulture,
+                $"partition {c.Partition.Value}: committed {c.Offset} of end {probe.QueryWatermarkOffsets(c.TopicPartition, timeout).High}"))
+            .ToList();
+        if (stream is not null)
+        {
+            await using var connection = await pipeline.DataSource.OpenConnectionAsync();
+            var opened = (await connection.QueryAsync<string>("SELECT source_system || ':' || notification_id FROM casework.cases")).ToHashSet();
+            var missing = pipeline.Kafka.ReadToEnd(topic, TimeSpan.FromSeconds(30))
+                .Where(m => stream.ValidKeys.Contains(m.Message.Key) && !opened.Contains(m.Message.Key))
+                .Select(m => string.Create(CultureInfo.InvariantCulture, $"{m.Partition.Value}@{m.Offset.Value}"))
+                .ToList();
+            lines.Add($"notifications on the topic that are not cases: {missing.Count} at {string.Join(" ", missing.Take(50))}");
+        }
+
+        return string.Join("; ", lines);
     }
 
     public static async Task<long> CaseCountAsync(Pipeline pipeline)

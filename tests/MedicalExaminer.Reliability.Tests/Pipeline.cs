@@ -230,9 +230,10 @@ public sealed class Pipeline : IAsyncDisposable
     private Dictionary<string, string?> Common() => new()
     {
         ["Kafka:BootstrapServers"] = Kafka.BootstrapServers,
-        // The mock cluster keeps a group that lost its last member for session.timeout.ms before a newcomer may
-        // join: keep it short so a restarted process resumes quickly.
-        ["Kafka:Consumer:session.timeout.ms"] = "6000",
+        // A group waits session.timeout.ms for a member killed -9 before it gives its partitions to the newcomer
+        // that replaced it: keep it short so a restarted process resumes quickly.
+        ["Kafka:Consumer:session.timeout.ms"] = "3000",
+        ["Kafka:Consumer:heartbeat.interval.ms"] = "1000",
         ["Postgres:ConnectionString"] = ConnectionString,
         ["Logging:LogLevel:Default"] = "Warning",
     };

@@ -6,18 +6,28 @@ using Npgsql;
 
 namespace MedicalExaminer.Reliability.Tests;
 
-/// <summary>Restarting the assembly's Postgres server cuts every other test's connections too: these runs go alone, after the others.</summary>
-[CollectionDefinition(nameof(PostgresRestartScenario), DisableParallelization = true)]
-public sealed class PostgresRestartCollection;
+/// <summary>
+/// A throwaway Postgres server of the scenario's own: restarting the assembly's server would cut every other
+/// scenario's connections too, and then these runs would have to go alone, after all the others.
+/// </summary>
+public sealed class RestartablePostgres : IAsyncLifetime
+{
+    public PostgresFixture Server { get; } = new();
+
+    public ValueTask InitializeAsync() => Server.InitializeAsync();
+
+    public ValueTask DisposeAsync() => Server.DisposeAsync();
+}
 
 /// <summary>
 /// Fault matrix: Postgres restart mid-batch — the server is stopped in immediate mode (in-flight transactions are cut,
 /// as in a crash) while intake has a batch in flight, and started again. The in-process worker is never restarted:
 /// it must recover by itself.
 /// </summary>
-[Collection(nameof(PostgresRestartScenario))]
-public sealed class PostgresRestartScenario(PostgresFixture postgres, KafkaClusterFixture kafka) : IClassFixture<KafkaClusterFixture>
+public sealed class PostgresRestartScenario(RestartablePostgres own, KafkaClusterFixture kafka) : IClassFixture<KafkaClusterFixture>, IClassFixture<RestartablePostgres>
 {
+    private readonly PostgresFixture postgres = own.Server;
+
     [Theory]
     [MemberData(nameof(FaultMatrix.Seeds), MemberType = typeof(FaultMatrix))]
     public async Task postgres_restart_mid_batch_loses_and_duplicates_no_case_and_the_worker_recovers_by_itself(int seed)

@@ -7,12 +7,18 @@ namespace MedicalExaminer.Reliability.Tests;
 /// <summary>Fault matrix: request errors — the brokers fail produce, fetch and offset-commit requests with retriable errors.</summary>
 public sealed class RequestErrorScenario(PostgresFixture postgres, KafkaClusterFixture kafka) : IClassFixture<KafkaClusterFixture>
 {
-    private static readonly Dictionary<KafkaApiKey, ErrorCode[]> Retriable = new()
-    {
-        [KafkaApiKey.Produce] = [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas, ErrorCode.Local_Transport],
-        [KafkaApiKey.Fetch] = [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.Local_Transport],
-        [KafkaApiKey.OffsetCommit] = [ErrorCode.NotCoordinatorForGroup, ErrorCode.GroupLoadInProgress, ErrorCode.RequestTimedOut],
-    };
+    /// <summary>Retriable errors per request type, and the longest run of them pushed at once.</summary>
+    /// <remarks>
+    /// Produce: partition-level errors at most two in a row — more makes the mock cluster itself lose acknowledged
+    /// messages (see <see cref="MockProduceErrorTests"/>) — and dropped connections in any number.
+    /// </remarks>
+    private static readonly (KafkaApiKey Api, ErrorCode[] Errors, int MaxBurst)[] Retriable =
+    [
+        (KafkaApiKey.Produce, [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas], 2),
+        (KafkaApiKey.Produce, [ErrorCode.Local_Transport], 6),
+        (KafkaApiKey.Fetch, [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.Local_Transport], 6),
+        (KafkaApiKey.OffsetCommit, [ErrorCode.NotCoordinatorForGroup, ErrorCode.GroupLoadInProgress, ErrorCode.RequestTimedOut], 6),
+    ];
 
     [Theory]
     [MemberData(nameof(FaultMatrix.Seeds), MemberType = typeof(FaultMatrix))]
@@ -22,28 +28,33 @@ public sealed class RequestErrorScenario(PostgresFixture postgres, KafkaClusterF
             var injected = new List<string>();
             try
             {
-                // Two waves, a second apart, so errors land both early and late in the stream.
-                for (var wave = 0; wave < 2; wave++)
+                // Waves 0.7 s apart, so errors land early and late in the stream, on every client.
+                for (var wave = 0; wave < 3; wave++)
                 {
-                    foreach (var (api, errors) in Retriable)
+                    // Each wave: one burst on Produce (of either kind), one on Fetch, one on OffsetCommit.
+                    foreach (var choices in (IEnumerable<(KafkaApiKey Api, ErrorCode[] Errors, int MaxBurst)>[])[Retriable[..2], Retriable[2..3], Retriable[3..]])
                     {
-                        var burst = Enumerable.Range(0, pipeline.Random.Next(2, 7)).Select(_ => errors[pipeline.Random.Next(errors.Length)]).ToArray();
+                        var candidates = choices.ToArray();
+                        var (api, errors, maxBurst) = candidates[pipeline.Random.Next(candidates.Length)];
+                        var burst = Enumerable.Range(0, pipeline.Random.Next(1, maxBurst + 1)).Select(_ => errors[pipeline.Random.Next(errors.Length)]).ToArray();
+                        // A burst left over from the last wave would lengthen this one's run of errors.
+                        kafka.Cluster.ClearRequestErrors(api);
                         kafka.Cluster.PushRequestErrors(api, burst);
-                        injected.Add($"{api}x{burst.Length}");
+                        injected.Add($"{api}:{string.Join("+", burst)}");
                     }
 
-                    await Task.Delay(TimeSpan.FromSeconds(1));
+                    await Task.Delay(TimeSpan.FromMilliseconds(700));
                 }
             }
             finally
             {
                 // Errors not consumed by the end of the span are not left for the next run of this cluster.
-                foreach (var api in Retriable.Keys)
+                foreach (var api in Retriable.Select(r => r.Api).Distinct())
                 {
                     kafka.Cluster.ClearRequestErrors(api);
                 }
             }
 
-            return $"injected {string.Join(",", injected)}";
+            return $"injected {string.Join(" ", injected)}";
         });
 }
