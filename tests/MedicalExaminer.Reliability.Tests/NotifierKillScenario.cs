@@ -2,7 +2,6 @@ using System.Globalization;
 using Dapper;
 using MedicalExaminer.FamilyNotifier;
 using MedicalExaminer.Notify;
-using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.Testing;
 
 namespace MedicalExaminer.Reliability.Tests;
@@ -21,23 +20,15 @@ public sealed class NotifierKillScenario(PostgresFixture postgres, KafkaClusterF
         ServiceProcess? notifier = null;
         long foundByReference = 0;
         var (counts, _) = await DownstreamRun.RunAsync("notifier kill after send", seed, postgres, kafka,
-            startNotifier: async pipeline =>
-            {
-                var settings = pipeline.NotifierSettings();
-                settings[$"{CrashPoint.Section}:{FamilyNotifierExtensions.AfterAcceptedCrashPoint}"] =
-                    pipeline.Random.Next(3, 30).ToString(CultureInfo.InvariantCulture);
-                notifier = await pipeline.StartProcessAsync(Pipeline.FamilyNotifierApp, settings);
-            },
+            startNotifier: async pipeline => notifier = await pipeline.StartWithCrashPointAsync(
+                Pipeline.FamilyNotifierApp, pipeline.NotifierSettings(), FamilyNotifierExtensions.AfterAcceptedCrashPoint, pipeline.Random.Next(3, 30)),
             strike: async run =>
             {
-                var died = await notifier!.WaitForExitAsync(TimeSpan.FromSeconds(60));
-                Assert.True(died, $"the notifier process reaches its crash point after the provider accepted:\n{notifier.OutputTail}");
-                var exit = notifier.ExitCode;
+                notifier = await run.Pipeline.ReplaceAfterCrashAsync(notifier!, Pipeline.FamilyNotifierApp, run.Pipeline.NotifierSettings());
                 var accepted = run.Pipeline.SinkStore.All().Count;
-                notifier = await run.Pipeline.StartProcessAsync(Pipeline.FamilyNotifierApp, run.Pipeline.NotifierSettings());
                 await Eventually.HoldsAsync(async () => (foundByReference = await FoundByReferenceAsync(run.Pipeline)) > 0, TimeSpan.FromSeconds(60),
                     "the restarted notifier looks up the message it sent before the kill");
-                return string.Create(CultureInfo.InvariantCulture, $"notifier killed itself -9 (exit {exit}) with {accepted} messages accepted; restarted; found-by-reference={foundByReference}");
+                return string.Create(CultureInfo.InvariantCulture, $"notifier killed itself -9 with {accepted} messages accepted; restarted; found-by-reference={foundByReference}");
             },
             messages: counts => counts.Family.Messages);
 

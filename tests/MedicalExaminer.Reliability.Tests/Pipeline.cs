@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using MedicalExaminer.FamilyNotifier;
 using MedicalExaminer.IntakeWorker;
@@ -6,6 +7,7 @@ using MedicalExaminer.Metrics;
 using MedicalExaminer.Notify;
 using MedicalExaminer.NotifySink;
 using MedicalExaminer.ScrutinyApi;
+using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.SyntheticData;
 using MedicalExaminer.Testing;
 using Microsoft.AspNetCore.Builder;
@@ -190,6 +192,21 @@ public sealed class Pipeline : IAsyncDisposable
             line => output?.WriteLine(line));
         _started.Push(process);
         return process;
+    }
+
+    /// <summary>Starts a deployable as a process that kills itself -9 the <paramref name="hit"/>-th time it reaches <paramref name="crashPoint"/>.</summary>
+    public Task<ServiceProcess> StartWithCrashPointAsync(string app, Dictionary<string, string?> settings, string crashPoint, int hit)
+    {
+        settings[$"{CrashPoint.Section}:{crashPoint}"] = hit.ToString(CultureInfo.InvariantCulture);
+        return StartProcessAsync(app, settings);
+    }
+
+    /// <summary>Waits for a process to die at its crash point (killed -9: exit 137), then starts its successor without one.</summary>
+    public async Task<ServiceProcess> ReplaceAfterCrashAsync(ServiceProcess crashing, string app, IReadOnlyDictionary<string, string?> settings)
+    {
+        Assert.True(await crashing.WaitForExitAsync(TimeSpan.FromSeconds(60)), $"{app} reaches its crash point:\n{crashing.OutputTail}");
+        Assert.True(crashing.ExitCode == 137, $"{app} died of SIGKILL at its crash point, not exit code {crashing.ExitCode}:\n{crashing.OutputTail}");
+        return await StartProcessAsync(app, settings);
     }
 
     /// <summary>Stops a deployable started in-process (as an orchestrator would: drain, then stop).</summary>

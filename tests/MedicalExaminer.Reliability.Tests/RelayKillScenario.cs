@@ -1,6 +1,4 @@
-using System.Globalization;
 using MedicalExaminer.Outbox;
-using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.Testing;
 
 namespace MedicalExaminer.Reliability.Tests;
@@ -19,21 +17,13 @@ public sealed class RelayKillScenario(PostgresFixture postgres, KafkaClusterFixt
     {
         ServiceProcess? relay = null;
         var (_, downstream) = await DownstreamRun.RunAsync("relay kill between publish and mark", seed, postgres, kafka,
-            startCasework: async pipeline =>
-            {
-                var settings = pipeline.CaseworkSettings();
-                settings[$"{CrashPoint.Section}:{OutboxServiceCollectionExtensions.AfterPublishCrashPoint}"] =
-                    pipeline.Random.Next(2, 7).ToString(CultureInfo.InvariantCulture);
-                relay = await pipeline.StartProcessAsync(Pipeline.ScrutinyApiApp, settings);
-            },
+            startCasework: async pipeline => relay = await pipeline.StartWithCrashPointAsync(
+                Pipeline.ScrutinyApiApp, pipeline.CaseworkSettings(), OutboxServiceCollectionExtensions.AfterPublishCrashPoint, pipeline.Random.Next(2, 7)),
             strike: async run =>
             {
-                // The crash point fires by itself at the chosen batch: wait for the process to die there.
-                var died = await relay!.WaitForExitAsync(TimeSpan.FromSeconds(60));
-                Assert.True(died, $"the relay process reaches its crash point after a publish:\n{relay.OutputTail}");
-                var exit = relay.ExitCode;
-                relay = await run.Pipeline.StartProcessAsync(Pipeline.ScrutinyApiApp, run.Pipeline.CaseworkSettings());
-                return string.Create(CultureInfo.InvariantCulture, $"relay killed itself -9 (exit {exit}) between publish and mark; restarted");
+                // The crash point fires by itself at the chosen batch.
+                relay = await run.Pipeline.ReplaceAfterCrashAsync(relay!, Pipeline.ScrutinyApiApp, run.Pipeline.CaseworkSettings());
+                return "relay killed itself -9 between publish and mark; restarted";
             },
             messages: counts => counts.EventMessages);
 

@@ -25,6 +25,12 @@ public sealed class PostgresFixture : IAsyncLifetime
     private LocalPostgres? _local;
     private string _serverConnectionString = "";
 
+    /// <summary>
+    /// Settings of the throwaway cluster (default: fast and unsafe durability). A test that crashes the server and
+    /// counts rows needs <c>FastUnsafeDurability = false</c>: otherwise the server itself loses its last commits.
+    /// </summary>
+    public LocalPostgresOptions? LocalOptions { get; init; }
+
     /// <summary>The local cluster, or null when <c>ME_TEST_POSTGRES</c> names a server.</summary>
     public LocalPostgres? Local => _local;
 
@@ -36,7 +42,7 @@ public sealed class PostgresFixture : IAsyncLifetime
         var configured = Environment.GetEnvironmentVariable(ServerVariable);
         if (string.IsNullOrWhiteSpace(configured))
         {
-            _local = await LocalPostgres.StartAsync();
+            _local = await LocalPostgres.StartAsync(LocalOptions);
             _serverConnectionString = _local.ConnectionString;
         }
         else
