@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 
 namespace MedicalExaminer.Notify;
 
@@ -38,6 +39,16 @@ public static class NotifyServiceCollectionExtensions
             resilience.Retry.Delay = options.RetryBaseDelay;
             resilience.Retry.BackoffType = DelayBackoffType.Exponential;
             resilience.Retry.UseJitter = true;
+
+            // A send whose attempt timed out may still be in flight at the provider, where a reference lookup cannot see
+            // it yet: sending again at once could deliver it twice (the fault matrix saw it). Such a send is left to the
+            // notifier's next, delayed claim, which looks the reference up before anything else. Status reads and
+            // lookups (GET) are still retried at once.
+            var transient = resilience.Retry.ShouldHandle;
+            resilience.Retry.ShouldHandle = args =>
+                args.Outcome.Exception is TimeoutRejectedException && args.Context.GetRequestMessage()?.Method == HttpMethod.Post
+                    ? ValueTask.FromResult(false)
+                    : transient(args);
             resilience.CircuitBreaker.FailureRatio = options.CircuitFailureRatio;
             resilience.CircuitBreaker.MinimumThroughput = options.CircuitMinimumThroughput;
             resilience.CircuitBreaker.SamplingDuration = options.CircuitSamplingDuration;

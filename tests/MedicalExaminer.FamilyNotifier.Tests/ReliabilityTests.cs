@@ -104,6 +104,26 @@ public sealed class ReliabilityTests(PostgresFixture postgres, KafkaClusterFixtu
     }
 
     [Fact]
+    public async Task a_send_that_timed_out_is_not_sent_again_at_once_because_it_may_still_be_in_flight()
+    {
+        await using var bed = await Testbed.StartAsync(postgres, kafka);
+        await bed.StartNotifierAsync();
+        // Slower than the 2 s attempt timeout; like GOV.UK Notify, the sink does not dedupe references here.
+        await bed.SetFaultsAsync(latencyMs: 3_000, honourReference: false);
+        var client = bed.Services.GetRequiredService<NotifyClient>();
+        var before = await bed.SinkSendRequestsAsync();
+
+        var outcome = await client.SendAsync(
+            new NotifyMessage(Guid.NewGuid(), "email", Guid.NewGuid(), "someone@example.invalid", new Dictionary<string, string>()),
+            mayHaveBeenSent: false,
+            TestContext.Current.CancellationToken);
+
+        Assert.Equal(SendResult.Transient, outcome.Result);
+        Assert.Equal([AttemptOutcomes.Timeout], outcome.Attempts.Select(a => a.Outcome));
+        Assert.Equal(1, await bed.SinkSendRequestsAsync() - before);
+    }
+
+    [Fact]
     public async Task provider_errors_twice_then_accepts_one_message_three_attempts_recorded()
     {
         await using var bed = await Testbed.StartAsync(postgres, kafka);
