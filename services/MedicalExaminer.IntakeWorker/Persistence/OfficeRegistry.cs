@@ -5,8 +5,8 @@ using Npgsql;
 namespace MedicalExaminer.IntakeWorker.Persistence;
 
 /// <summary>
-/// Upserts ME offices and their coverage. Used by the dev host to load demo offices and by tests;
-/// the admin screens of the scrutiny API will manage offices through the same table shape.
+/// Upserts ME offices and their coverage. Used by the dev host to load demo offices, by the operator
+/// CLI's <c>offices load</c> and by tests.
 /// </summary>
 public static class OfficeRegistry
 {
