@@ -106,7 +106,7 @@ public static class GatewayExtensions
                 }
             }
         });
-        services.AddOpenApi();
+        services.AddOpenApi(NotificationOpenApi.Describe);
         // A backstop above the endpoint's own limit, which answers 413 with problem details.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 256 * 1024);
         return builder;

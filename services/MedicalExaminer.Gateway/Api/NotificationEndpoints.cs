@@ -24,9 +24,8 @@ public static class NotificationEndpoints
             .RequireAuthorization(PublisherPolicy)
             .RequireRateLimiting(RateLimitPolicy)
             .WithTags("Notifications")
-            .WithSummary("Publishes a death notification: DOMAIN §2 JSON, a FHIR R4 Bundle, or an HL7 v2 ADT^A03 (ER7).")
+            .WithSummary("Publishes a death notification: DOMAIN §2 JSON, FHIR R4 (a Patient or a Bundle), or HL7 v2 ADT (ER7).")
             .WithDescription("202 with the notification id once Kafka acknowledged it; the same notification sent again gets the same id and opens no second case.")
-            .Accepts<DeathNotification>(NotificationReader.JsonMediaType, NotificationReader.FhirMediaType, NotificationReader.Hl7MediaType)
             .Produces<NotificationAccepted>(StatusCodes.Status202Accepted)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
@@ -48,7 +47,7 @@ public static class NotificationEndpoints
         byte[] contractJson;
         try
         {
-            format = NotificationReader.FormatOf(context.Request.ContentType);
+            format = NotificationReader.FormatOf(context.Request.ContentType, out var hl7Charset);
             if (format is null)
             {
                 return Problem(StatusCodes.Status415UnsupportedMediaType, GatewayErrorCodes.UnsupportedMediaType,
@@ -65,7 +64,7 @@ public static class NotificationEndpoints
                     $"A notification is at most {DeathNotificationParser.MaxMessageBytes} bytes.", [new ValidationError(ValidationErrorCodes.Oversize, "$")]);
             }
 
-            contractJson = reader.ToContractJson(format, body);
+            contractJson = reader.ToContractJson(format, body, hl7Charset);
         }
         catch (NotificationRejectedException ex)
         {

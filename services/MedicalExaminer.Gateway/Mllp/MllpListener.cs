@@ -31,6 +31,9 @@ public sealed partial class MllpListener(
     /// <summary>A frame may exceed a notification's limit a little (MLLP framing, segment terminators); beyond this the connection is dropped.</summary>
     private const int MaxFrameBytes = DeathNotificationParser.MaxMessageBytes + 1024;
 
+    private const int Oversize = -2;
+    private const long MaxDiscardBytes = 16L * 1024 * 1024;
+
     private readonly TaskCompletionSource<IPEndPoint> _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     // The HTTP endpoint's limiter is ASP.NET Core's middleware; MLLP has no HTTP pipeline, so it takes the
@@ -95,18 +98,20 @@ public sealed partial class MllpListener(
                 using var idle = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 idle.CancelAfter(options.Value.MllpIdleTimeout);
                 var length = await ReadFrameAsync(input, buffer, idle.Token);
+                if (length == Oversize)
+                {
+                    // The rest of the frame cannot be told from the next one: say why, then close.
+                    await WriteAsync(stream, Hl7Acknowledgement.Build(null, Hl7Acknowledgement.Rejected, "refused", ValidationErrorCodes.Oversize, "$", "100"), Hl7Text.Utf8, stoppingToken);
+                    return;
+                }
+
                 if (length < 0)
                 {
                     return; // closed by the peer, idle, or framing broken: nothing sensible to answer
                 }
 
-                var reply = await HandleAsync(buffer.AsMemory(0, length), stoppingToken);
-                var framed = new byte[reply.Length + 3];
-                framed[0] = StartBlock;
-                Encoding.UTF8.GetBytes(reply, framed.AsSpan(1));
-                framed[^2] = EndBlock;
-                framed[^1] = CarriageReturn;
-                await stream.WriteAsync(framed, stoppingToken);
+                var (reply, charset) = await HandleAsync(buffer.AsMemory(0, length), stoppingToken);
+                await WriteAsync(stream, reply, charset, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
@@ -115,7 +120,22 @@ public sealed partial class MllpListener(
         }
     }
 
-    /// <returns>The payload length of the next frame, or -1 at end of stream, on timeout or on a broken or oversize frame.</returns>
+    private static async Task WriteAsync(Stream stream, string reply, Hl7Text.Charset charset, CancellationToken cancellationToken)
+    {
+        // The reply in the character set the message came in, so that the sender reads back what it sent (its
+        // control id, its names); a character that set cannot hold becomes "?". Never the char count: in UTF-8 a
+        // character may take up to four bytes (the missing ACK of issue 16 was a frame sized by characters).
+        var encoding = charset == Hl7Text.Utf8 ? Encoding.UTF8 : charset.Encoding;
+        var payload = encoding.GetBytes(reply);
+        var framed = new byte[payload.Length + 3];
+        framed[0] = StartBlock;
+        payload.CopyTo(framed, 1);
+        framed[^2] = EndBlock;
+        framed[^1] = CarriageReturn;
+        await stream.WriteAsync(framed, cancellationToken);
+    }
+
+    /// <returns>The payload length of the next frame; -1 at end of stream, on timeout or on a broken frame; <see cref="Oversize"/> for one over the limit.</returns>
     private static async Task<int> ReadFrameAsync(Stream stream, byte[] buffer, CancellationToken cancellationToken)
     {
         var one = new byte[1];
@@ -146,7 +166,7 @@ public sealed partial class MllpListener(
 
                 if (length == buffer.Length)
                 {
-                    return -1;
+                    return await DiscardRestOfFrameAsync(stream, cancellationToken);
                 }
 
                 buffer[length++] = one[0];
@@ -158,42 +178,81 @@ public sealed partial class MllpListener(
         }
     }
 
-    internal async Task<string> HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <summary>
+    /// The answer to one well-framed message: always an acknowledgement that parses (AA, AE or AR), whatever the
+    /// frame holds, in the character set the message declared (MSH-18), with its MSH-10 echoed where it can be read.
+    /// </summary>
+    /// <summary>
+    /// Reads an oversize frame to its end without keeping it, so that the NAK is read by the sender rather than lost
+    /// to a connection reset (closing a socket with unread input resets it); bounded, as is the wait.
+    /// </summary>
+    private static async Task<int> DiscardRestOfFrameAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[1];
+        for (long read = 0; read < MaxDiscardBytes; read++)
+        {
+            if (await stream.ReadAsync(chunk, cancellationToken) == 0)
+            {
+                return -1;
+            }
+
+            if (chunk[0] == EndBlock)
+            {
+                return await stream.ReadAsync(chunk, cancellationToken) == 1 && chunk[0] == CarriageReturn ? Oversize : -1;
+            }
+        }
+
+        return -1;
+    }
+
+    internal async Task<(string Reply, Hl7Text.Charset Charset)> HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
     {
         Er7Message? message = null;
+        var charset = Hl7Text.Utf8;
         try
         {
-            message = NotificationReader.ParseEr7(frame.Span);
+            message = NotificationReader.ParseEr7(frame.Span, null, out charset);
             var publisherIdentity = message.Header.Value(8) is { } key ? keys.Find(key) : null;
             if (publisherIdentity is null)
             {
-                return Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "unauthenticated", GatewayErrorCodes.Unauthenticated, "MSH-8", "207");
+                return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "unauthenticated", GatewayErrorCodes.Unauthenticated, "MSH-8", "207", charset), charset);
             }
 
             using var lease = _limiter.AttemptAcquire(publisherIdentity.Id);
             if (!lease.IsAcquired)
             {
                 var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? Math.Max(1, (int)Math.Ceiling(after.TotalSeconds)) : 1;
-                return Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, $"rate limited: retry after {retry} s", GatewayErrorCodes.RateLimited, "MSH", "207");
+                return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, $"rate limited: retry after {retry} s", GatewayErrorCodes.RateLimited, "MSH", "207", charset), charset);
             }
 
             var contractJson = reader.MapHl7(message);
             var outcome = await publisher.PublishAsync(contractJson, publisherIdentity, NotificationReader.Hl7, cancellationToken);
-            return outcome.Status switch
+            return (outcome.Status switch
             {
-                PublishStatus.Accepted => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Accepted, outcome.NotificationId),
-                PublishStatus.Unavailable => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "not published: resend", GatewayErrorCodes.PublishFailed, "MSH", "207"),
-                _ => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Error, "refused", outcome.Errors[0].Code, outcome.Errors[0].Field, Hl7Acknowledgement.Hl7ErrorCodeOf(outcome.Errors[0].Code)),
-            };
+                PublishStatus.Accepted => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Accepted, outcome.NotificationId, charset: charset),
+                PublishStatus.Unavailable => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "not published: resend", GatewayErrorCodes.PublishFailed, "MSH", "207", charset),
+                _ => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Error, "refused", outcome.Errors[0].Code, outcome.Errors[0].Field, Hl7Acknowledgement.Hl7ErrorCodeOf(outcome.Errors[0].Code), charset),
+            }, charset);
         }
         catch (NotificationRejectedException ex)
         {
             // A message whose header could not be read, or whose type or version is not ours, is rejected (AR);
-            // one that is ours but wrong in content is an error (AE).
+            // one that is ours but wrong in content is an error (AE). An unreadable message still gets its
+            // control id back where the header can be made out, so the sender can match the NAK to what it sent.
             var header = ex.Code is GatewayErrorCodes.UnsupportedMessageType or GatewayErrorCodes.UnsupportedVersion || message is null;
-            return Hl7Acknowledgement.Build(message, header ? Hl7Acknowledgement.Rejected : Hl7Acknowledgement.Error, "refused", ex.Code, ex.Field, Hl7Acknowledgement.Hl7ErrorCodeOf(ex.Code));
+            var request = message ?? Er7Parser.TryParseHeader(frame.Span);
+            return (Hl7Acknowledgement.Build(request, header ? Hl7Acknowledgement.Rejected : Hl7Acknowledgement.Error, "refused", ex.Code, ex.Field, Hl7Acknowledgement.Hl7ErrorCodeOf(ex.Code), charset), charset);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Never a connection closed without an answer: an MLLP sender would resend the message forever.
+            LogUnexpected(logger, ex.GetType().Name);
+            return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "not processed: resend", GatewayErrorCodes.PublishFailed, "MSH", "207", charset), charset);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An MLLP message could not be handled ({ExceptionType}); answered AR")]
+    private static partial void LogUnexpected(ILogger logger, string exceptionType);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "MLLP listener on {EndPoint}")]
     private static partial void LogListening(ILogger logger, string endPoint);

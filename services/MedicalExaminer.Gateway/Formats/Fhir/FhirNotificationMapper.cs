@@ -20,7 +20,17 @@ public static class FhirNotificationMapper
     public const string OdsSiteSystem = "https://fhir.nhs.uk/Id/ods-site-code";
     public const string GmcNumberSystem = "https://fhir.hl7.org.uk/Id/gmc-number";
     public const string NhsNumberVerificationExtension = "https://fhir.hl7.org.uk/StructureDefinition/Extension-UKCore-NHSNumberVerificationStatus";
-    public const string NhsNumberVerifiedCode = "number-present-and-verified";
+    /// <summary>UK Core's CodeSystem for the verification status (England): code <see cref="NhsNumberVerifiedCode"/> is "Number present and verified".</summary>
+    public const string NhsNumberVerificationSystem = "https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatusEngland";
+
+    /// <summary>"Number present and verified" in UK Core (R4), CareConnect (STU3) and PDS alike.</summary>
+    public const string NhsNumberVerifiedCode = "01";
+
+    /// <summary>The CareConnect STU3 form of the extension, still sent by systems built on CareConnect profiles.</summary>
+    public const string CareConnectNhsNumberVerificationExtension = "https://fhir.hl7.org.uk/STU3/StructureDefinition/Extension-CareConnect-NHSNumberVerificationStatus-1";
+
+    /// <summary>The display text used as a code by the gateway's first FHIR profile; still accepted from existing senders.</summary>
+    public const string LegacyNhsNumberVerifiedCode = "number-present-and-verified";
     public const string AvailableWithinReasonableTimeExtension = NotificationCodes.ExtensionBase + "available-within-reasonable-time";
     public const string IdentityConfirmedExtension = NotificationCodes.ExtensionBase + "identity-confirmed";
     public const string ConsentToContactExtension = NotificationCodes.ExtensionBase + "consent-to-contact";
@@ -160,10 +170,7 @@ public static class FhirNotificationMapper
                 NhsNumber = nhsIdentifier?.Value,
                 // Stated outright by an extension, else implied by a verified NHS number.
                 IdentityConfirmed = (patient.GetExtension(IdentityConfirmedExtension)?.Value as FhirBoolean)?.Value
-                    ?? nhsIdentifier is not null && nhsIdentifier.Extension
-                    .Where(e => e.Url == NhsNumberVerificationExtension)
-                    .Select(e => e.Value).OfType<CodeableConcept>()
-                    .Any(c => c.Coding.Any(x => x.Code == NhsNumberVerifiedCode)),
+                    ?? (nhsIdentifier is not null && IsVerified(nhsIdentifier)),
                 GivenName = patient.Name.FirstOrDefault()?.Given.FirstOrDefault(),
                 FamilyName = patient.Name.FirstOrDefault()?.Family,
                 DateOfBirth = patient.BirthDate,
@@ -180,6 +187,22 @@ public static class FhirNotificationMapper
             Informant = InformantOf(resources.Select(e => e.Resource).OfType<RelatedPerson>().FirstOrDefault()),
         };
     }
+
+    /// <summary>
+    /// Whether an NHS number identifier carries the verification status "number present and verified" (DOMAIN §3:
+    /// it establishes identity): UK Core's or CareConnect's extension, coded <c>01</c> in either CodeSystem
+    /// (<c>UKCore-NHSNumberVerificationStatus</c>, <c>…StatusEngland</c>, <c>CareConnect-NHSNumberVerificationStatus-1</c>).
+    /// </summary>
+    internal static bool IsVerified(Identifier identifier) => identifier.Extension
+        .Where(e => e.Url is NhsNumberVerificationExtension or CareConnectNhsNumberVerificationExtension)
+        .Select(e => e.Value)
+        .Any(value => value switch
+        {
+            CodeableConcept concept => concept.Coding.Any(c => c.Code is NhsNumberVerifiedCode or LegacyNhsNumberVerifiedCode),
+            Coding coding => coding.Code is NhsNumberVerifiedCode or LegacyNhsNumberVerifiedCode,
+            Code code => code.Value is NhsNumberVerifiedCode or LegacyNhsNumberVerifiedCode,
+            _ => false,
+        });
 
     private static bool HasCode(CodeableConcept? concept, string system, string code) =>
         concept?.Coding.Any(c => c.System == system && c.Code == code) == true;

@@ -41,7 +41,7 @@ public static class FhirNotificationWriter
             if (d.IdentityConfirmed == true)
             {
                 identifier.Extension.Add(new Extension(FhirNotificationMapper.NhsNumberVerificationExtension,
-                    new CodeableConcept("https://fhir.hl7.org.uk/CodeSystem/UKCore-NHSNumberVerificationStatus", FhirNotificationMapper.NhsNumberVerifiedCode)));
+                    new CodeableConcept(FhirNotificationMapper.NhsNumberVerificationSystem, FhirNotificationMapper.NhsNumberVerifiedCode, "Number present and verified")));
             }
 
             patient.Identifier.Add(identifier);

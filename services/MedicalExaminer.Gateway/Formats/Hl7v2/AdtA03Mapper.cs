@@ -30,12 +30,6 @@ public static class AdtA03Mapper
             throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedVersion, "MSH-12");
         }
 
-        // MSH-18: the bytes were read as UTF-8 already; a declared single-byte set other than ASCII would be misread.
-        if (msh.Value(18) is { } charset && charset is not ("ASCII" or "UNICODE UTF-8" or "UTF-8"))
-        {
-            throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedCharset, "MSH-18");
-        }
-
         var pid = message.First("PID") ?? throw new NotificationRejectedException(GatewayErrorCodes.MissingResource, "PID");
         var pv1 = message.First("PV1") ?? throw new NotificationRejectedException(GatewayErrorCodes.MissingResource, "PV1");
         if (pid.Value(30) != "Y")

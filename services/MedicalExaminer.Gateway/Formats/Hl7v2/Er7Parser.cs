@@ -48,6 +48,56 @@ public static class Er7Parser
         return new Er7Message(delimiters, segments);
     }
 
+    /// <summary>
+    /// The MSH segment of a message that could not be read as a whole, as far as it can be made out (values that
+    /// do not unescape are kept as sent), or null: for an acknowledgement that names the sender's control id.
+    /// </summary>
+    public static Er7Message? TryParseHeader(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            if (body.StartsWith("\xEF\xBB\xBF"u8))
+            {
+                body = body[3..];
+            }
+
+            var end = body.IndexOfAny((byte)'\r', (byte)'\n');
+            var line = Encoding.UTF8.GetString(end < 0 ? body : body[..end]);
+            if (!line.StartsWith("MSH", StringComparison.Ordinal) || line.Length < 8)
+            {
+                return null;
+            }
+
+            var d = ReadDelimiters(line);
+            var raw = line[4..].Split(d.Field);
+            var fields = new List<Er7Field> { new([[["MSH"]]]), new([[[d.Field.ToString()]]]), new([[[raw[0]]]]) };
+            foreach (var value in raw.Skip(1).Take(MaxFieldsPerSegment))
+            {
+                fields.Add(new Er7Field(value.Split(d.Repetition)
+                    .Select(r => (IReadOnlyList<IReadOnlyList<string>>)r.Split(d.Component).Select(c => (IReadOnlyList<string>)c.Split(d.Subcomponent).Select(v => TryUnescape(v, d)).ToList()).ToList())
+                    .ToList()));
+            }
+
+            return new Er7Message(d, [new Er7Segment("MSH", fields)]);
+        }
+        catch (NotificationRejectedException)
+        {
+            return null;
+        }
+    }
+
+    private static string TryUnescape(string value, Er7Delimiters d)
+    {
+        try
+        {
+            return Unescape(value, d, "MSH");
+        }
+        catch (NotificationRejectedException)
+        {
+            return value;
+        }
+    }
+
     private static Er7Delimiters ReadDelimiters(string message)
     {
         var field = message[3];

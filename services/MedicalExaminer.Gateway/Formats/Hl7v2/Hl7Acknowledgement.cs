@@ -13,10 +13,13 @@ public static class Hl7Acknowledgement
     public const string Error = "AE";
     public const string Rejected = "AR";
 
-    public static string Build(Er7Message? request, string code, string? controlIdText, string? errorCode = null, string? location = null, string? hl7ErrorCode = null)
+    public static string Build(Er7Message? request, string code, string? controlIdText, string? errorCode = null, string? location = null, string? hl7ErrorCode = null,
+        Hl7Text.Charset? charset = null)
     {
         var d = request?.Delimiters ?? Er7Delimiters.Standard;
-        string E(string? value) => Er7Parser.Escape(value, d);
+
+        // Escaped, and without control characters or lone surrogates, so that the ACK parses whatever was echoed.
+        string E(string? value) => Er7Parser.Escape(Printable(value), d);
         var msh = request?.Header;
         var now = DateTimeOffset.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
         var controlId = Guid.NewGuid().ToString("N")[..20];
@@ -24,7 +27,7 @@ public static class Hl7Acknowledgement
         {
             // Sender and receiver swap places in the reply.
             string.Join(d.Field, "MSH", d.EncodingCharacters, "ME-GATEWAY", "ME", E(msh?.Value(3)), E(msh?.Value(4)), now, "",
-                $"ACK{d.Component}{E(msh?.Value(9, 2))}{d.Component}ACK", controlId, "P", E(msh?.Value(12)) is { Length: > 0 } v ? v : "2.5.1"),
+                $"ACK{d.Component}{E(msh?.Value(9, 2))}{d.Component}ACK", controlId, "P", VersionOf(msh?.Value(12)), "", "", "", "", "", (charset ?? Hl7Text.Utf8).Hl7Name),
             string.Join(d.Field, "MSA", code, E(msh?.Value(10)), E(controlIdText)),
         };
         if (errorCode is not null)
@@ -34,6 +37,34 @@ public static class Hl7Acknowledgement
         }
 
         return string.Join('\r', lines) + "\r";
+    }
+
+    /// <summary>The request's version when it is one, else 2.5.1: the ACK must be readable whatever MSH-12 held.</summary>
+    private static string VersionOf(string? version) =>
+        version is { Length: >= 3 and <= 8 } && version.All(c => char.IsAsciiDigit(c) || c == '.') ? version : "2.5.1";
+
+    private static string? Printable(string? value)
+    {
+        if (value is null || !value.Any(c => char.IsControl(c) || char.IsSurrogate(c)))
+        {
+            return value;
+        }
+
+        var result = new System.Text.StringBuilder(value.Length);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                result.Append(c).Append(value[++i]);
+            }
+            else
+            {
+                result.Append(char.IsControl(c) || char.IsSurrogate(c) ? ' ' : c);
+            }
+        }
+
+        return result.ToString();
     }
 
     /// <summary>HL7 table 0357 code for one of our codes.</summary>
