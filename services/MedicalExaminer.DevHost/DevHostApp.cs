@@ -11,6 +11,7 @@ using MedicalExaminer.ScrutinyApi;
 using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.SyntheticData;
+using MedicalExaminer.WebUi;
 using Microsoft.Extensions.Options;
 using Npgsql;
 
@@ -77,6 +78,7 @@ public static class DevHostApp
                     ["WebUi:DemoSignIn"] = "true",
                 });
                 api.WebHost.UseUrls($"http://127.0.0.1:{options.ScrutinyApiPort}");
+                api.Services.AddSingleton(new DemoUserDirectory(DemoUsers.All));
             });
 
         var metrics = ScrutinyMetricsExtensions.BuildMetricsService(
@@ -86,6 +88,7 @@ public static class DevHostApp
                 service.Configuration.AddInMemoryCollection(shared);
                 service.Configuration.AddInMemoryCollection(MetricsSettings(devKey, options));
                 service.WebHost.UseUrls($"http://127.0.0.1:{options.MetricsPort}");
+                service.Services.AddSingleton(new DemoUserDirectory(DemoUsers.All));
             });
 
         // The family notifier sends through the local Notify sink; both get one fresh API key per run.

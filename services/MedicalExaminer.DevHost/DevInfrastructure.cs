@@ -1,7 +1,7 @@
 using MedicalExaminer.Contracts;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka.Embedded;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.SyntheticData;
 using Npgsql;

@@ -3,7 +3,7 @@ using MedicalExaminer.FamilyNotifier.Decisions;
 using MedicalExaminer.FamilyNotifier.Persistence;
 using MedicalExaminer.FamilyNotifier.Sending;
 using MedicalExaminer.Kafka;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Notify;
 using MedicalExaminer.Outbox;
 using MedicalExaminer.Postgres;

@@ -1,8 +1,8 @@
 using MedicalExaminer.Contracts;
 using MedicalExaminer.IntakeWorker.Intake;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;

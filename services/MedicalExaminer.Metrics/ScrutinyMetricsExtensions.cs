@@ -5,7 +5,7 @@ using MedicalExaminer.Metrics.Figures;
 using MedicalExaminer.Metrics.Projection;
 using MedicalExaminer.Metrics.Snapshots;
 using MedicalExaminer.Metrics.Telemetry;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;

@@ -11,7 +11,7 @@ public static class PostgresServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="PostgresOptions"/> (validated at start) and the one <see cref="NpgsqlDataSource"/>
     /// of this service's database; the container disposes it. The schema-version readiness check lives
-    /// with the migrations: <c>services.AddHealthChecks().AddSchemaVersionCheck()</c> (MedicalExaminer.Migrator).
+    /// with the migrations: <c>services.AddHealthChecks().AddSchemaVersionCheck()</c> (MedicalExaminer.Migrations).
     /// </summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services, IConfiguration configuration, string section = "Postgres")
     {

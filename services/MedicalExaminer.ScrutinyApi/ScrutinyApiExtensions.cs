@@ -1,7 +1,8 @@
+using MedicalExaminer.Casework;
 using System.Text.Json.Serialization;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Outbox;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.ScrutinyApi.Api;
@@ -46,6 +47,7 @@ public static class ScrutinyApiExtensions
         services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>("schema-version", tags: [ServiceDefaultsExtensions.ReadyTag]);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseReader>();
+        services.AddSingleton<OfficeDirectoryLoader>();
         services.AddSingleton<CaseworkService>();
         services.AddHostedService<ClaimLapseSweeper>();
         // This service writes case events, so it relays its context's outbox (DESIGN §2). Another

@@ -1,9 +1,7 @@
 using MedicalExaminer.Contracts;
+using MedicalExaminer.Security;
 
 namespace MedicalExaminer.SyntheticData;
-
-/// <summary>A demonstration member of staff (invented names; staff, never patients or relatives).</summary>
-public sealed record DemoUser(string Id, string Name, string Role, string? OfficeId, string Description);
 
 /// <summary>For each demo office a medical examiner and an officer, plus an admin and a regulator: the dev sign-in page lists them.</summary>
 public static class DemoUsers

@@ -1,5 +1,4 @@
 using MedicalExaminer.Security;
-using MedicalExaminer.SyntheticData;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -21,8 +20,17 @@ public sealed class DemoSignInSettings
 
     public string Hint { get; init; } = "Development server: choose a demo user. Real deployments sign in through the organisation's identity provider.";
 
-    public IReadOnlyList<DemoUser> Users => [.. Offer(DemoUsers.All)];
+    /// <summary>Every demo user there is (<see cref="DemoUserDirectory"/>; none in production).</summary>
+    internal IReadOnlyList<DemoUser> Directory { get; set; } = [];
+
+    public IReadOnlyList<DemoUser> Users => [.. Offer(Directory)];
 }
+
+/// <summary>
+/// The demo users the sign-in page may offer. Only the development host and tests register it (from the synthetic
+/// data), so a production service, which references no demo data, has none to offer even if the page were on.
+/// </summary>
+public sealed record DemoUserDirectory(IReadOnlyList<DemoUser> Users);
 
 public static class DemoSignInExtensions
 {
@@ -36,5 +44,10 @@ public static class DemoSignInExtensions
 
     /// <summary>Registers the settings of the shared sign-in page.</summary>
     public static IServiceCollection AddDemoSignIn(this IServiceCollection services, Func<IServiceProvider, DemoSignInSettings> settings) =>
-        services.AddSingleton(settings);
+        services.AddSingleton(provider =>
+        {
+            var configured = settings(provider);
+            configured.Directory = provider.GetService<DemoUserDirectory>()?.Users ?? [];
+            return configured;
+        });
 }

@@ -155,7 +155,7 @@ public sealed partial class PostgresTests
     private static HashSet<string> MigrationSchemaGrants() => [.. MigrationMatches(SchemaUsage())];
 
     private static IEnumerable<string> MigrationMatches(Regex pattern) =>
-        Directory.GetFiles(Path.Combine(Repository.Root, "services", "MedicalExaminer.Migrator", "Migrations"), "*.sql")
+        Directory.GetFiles(Path.Combine(Repository.Root, "services", "MedicalExaminer.Migrations", "Migrations"), "*.sql")
             .SelectMany(file => pattern.Matches(File.ReadAllText(file)).Select(m => m.Groups["role"].Value));
 
     // At the start of a line, so that a commented-out statement does not count.

@@ -6,7 +6,7 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.Gateway.Api;
 using MedicalExaminer.Gateway.Formats;
 using MedicalExaminer.IntakeWorker;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.SyntheticData;
 using MedicalExaminer.Testing;

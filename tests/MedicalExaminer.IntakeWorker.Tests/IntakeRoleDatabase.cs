@@ -1,4 +1,4 @@
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Testing;
 using Npgsql;
 

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Dapper;
 using MedicalExaminer.Contracts;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.SyntheticData;
 using MedicalExaminer.Testing;
 using Npgsql;

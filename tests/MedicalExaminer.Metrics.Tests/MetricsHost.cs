@@ -1,3 +1,5 @@
+using MedicalExaminer.SyntheticData;
+using MedicalExaminer.WebUi;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -62,6 +64,7 @@ internal sealed class MetricsHost : IAsyncDisposable
         {
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Configuration.AddInMemoryCollection(settings);
+            builder.Services.AddSingleton(new DemoUserDirectory(DemoUsers.All));
             if (clock is not null)
             {
                 builder.Services.AddSingleton(clock);

@@ -1,4 +1,4 @@
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 
 namespace MedicalExaminer.Postgres.Tests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Testing;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using Dapper;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Testing;
 using Npgsql;
 

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using MedicalExaminer.FamilyNotifier;
 using MedicalExaminer.IntakeWorker;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Metrics;
 using MedicalExaminer.Notify;
 using MedicalExaminer.NotifySink;

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using Dapper;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;

@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Dapper;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.SyntheticData;
 using MedicalExaminer.Testing;

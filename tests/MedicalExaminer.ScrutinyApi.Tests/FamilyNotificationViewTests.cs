@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using System.Text.Json;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;

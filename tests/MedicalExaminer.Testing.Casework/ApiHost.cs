@@ -1,3 +1,5 @@
+using MedicalExaminer.SyntheticData;
+using MedicalExaminer.WebUi;
 using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -43,6 +45,7 @@ public sealed class ApiHost : IAsyncDisposable
                 ["WebUi:DemoSignIn"] = "true",
                 ["Logging:LogLevel:Default"] = "Warning",
             });
+            builder.Services.AddSingleton(new DemoUserDirectory(DemoUsers.All));
             if (settings is not null)
             {
                 builder.Configuration.AddInMemoryCollection(settings);

@@ -1,7 +1,7 @@
 using Confluent.Kafka;
 using Dapper;
 using MedicalExaminer.IntakeWorker;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.SyntheticData;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

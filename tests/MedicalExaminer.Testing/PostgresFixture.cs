@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Postgres;
 using Npgsql;
 using Xunit;

@@ -1,6 +1,6 @@
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka.Embedded;
-using MedicalExaminer.Migrator;
+using MedicalExaminer.Migrations;
 using MedicalExaminer.Postgres;
 using MedicalExaminer.SyntheticData;
 using Npgsql;

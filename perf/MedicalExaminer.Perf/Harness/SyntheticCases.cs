@@ -1,6 +1,5 @@
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Intake;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.SyntheticData;
 
 namespace MedicalExaminer.Perf.Harness;

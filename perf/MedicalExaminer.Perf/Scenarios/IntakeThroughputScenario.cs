@@ -1,6 +1,6 @@
 using MedicalExaminer.Postgres;
 using System.Diagnostics;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Perf.Harness;
 
 namespace MedicalExaminer.Perf.Scenarios;

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using MedicalExaminer.Postgres;
 using System.Diagnostics;
 using System.Text.Json;
@@ -5,7 +6,6 @@ using Confluent.Kafka;
 using Dapper;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Intake;
 using MedicalExaminer.Perf.Harness;
 using MedicalExaminer.SyntheticData;
 

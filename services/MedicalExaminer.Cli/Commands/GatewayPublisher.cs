@@ -5,7 +5,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using MedicalExaminer.Contracts;
-using MedicalExaminer.Gateway.Auth;
 using MedicalExaminer.Gateway.Formats;
 using MedicalExaminer.SyntheticData;
 
@@ -20,7 +19,7 @@ namespace MedicalExaminer.Cli.Commands;
 internal static class GatewayPublisher
 {
     public const string ApiKeyVariable = "ME_GATEWAY_API_KEY";
-    public static readonly string[] Formats = [NotificationReader.Json, NotificationReader.Fhir, NotificationReader.Hl7];
+    public static readonly string[] Formats = [NotificationFormats.Json, NotificationFormats.Fhir, NotificationFormats.Hl7];
     private const int MaxRateLimitRetries = 20;
 
     public sealed record Run(Uri Gateway, string ApiKey, string OdsCode, string Format, int Count, int Seed, SyntheticMix Mix, int Concurrency, double? Rate);
@@ -33,7 +32,7 @@ internal static class GatewayPublisher
             BaseAddress = run.Gateway,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        http.DefaultRequestHeaders.Add(ApiKeyAuthenticationHandler.HeaderName, run.ApiKey);
+        http.DefaultRequestHeaders.Add(NotificationFormats.ApiKeyHeader, run.ApiKey);
 
         // Bodies are made up front, so the rate measured is the gateway's, not the generator's.
         var bodies = new List<(byte[] Body, string ContentType)>(run.Count);

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using Npgsql;
 
 namespace MedicalExaminer.Cli.Commands;

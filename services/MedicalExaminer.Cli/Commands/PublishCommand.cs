@@ -54,7 +54,7 @@ internal static class PublishCommand
         var format = new Option<string>("--format")
         {
             Description = "With --via-gateway: the format to send.",
-            DefaultValueFactory = _ => Gateway.Formats.NotificationReader.Json,
+            DefaultValueFactory = _ => Gateway.Formats.NotificationFormats.Json,
         };
         format.AcceptOnlyFromAmong(GatewayPublisher.Formats);
         var concurrency = new Option<int>("--concurrency")

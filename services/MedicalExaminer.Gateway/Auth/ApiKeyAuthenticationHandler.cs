@@ -15,7 +15,7 @@ public sealed class ApiKeyAuthenticationHandler(
     ApiKeyDirectory keys) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "api-key";
-    public const string HeaderName = "X-Api-Key";
+    public const string HeaderName = Formats.NotificationFormats.ApiKeyHeader;
 
     protected override Task<AuthenticateResult> HandleAuthenticateAsync()
     {

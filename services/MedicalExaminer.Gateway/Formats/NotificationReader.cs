@@ -13,15 +13,13 @@ namespace MedicalExaminer.Gateway.Formats;
 /// </summary>
 public sealed class NotificationReader(IOptions<GatewayOptions> options)
 {
-    public const string Json = "json";
-    public const string Fhir = "fhir";
-    public const string Hl7 = "hl7v2";
+    public const string Json = NotificationFormats.Json;
+    public const string Fhir = NotificationFormats.Fhir;
+    public const string Hl7 = NotificationFormats.Hl7;
 
-    public const string JsonMediaType = "application/json";
-    public const string FhirMediaType = "application/fhir+json";
-
-    /// <summary>HL7's media type for ER7 over HTTP (the HL7-over-HTTP specification); <c>application/hl7-v2</c> is accepted too.</summary>
-    public const string Hl7MediaType = "x-application/hl7-v2+er7";
+    public const string JsonMediaType = NotificationFormats.JsonMediaType;
+    public const string FhirMediaType = NotificationFormats.FhirMediaType;
+    public const string Hl7MediaType = NotificationFormats.Hl7MediaType;
 
     /// <summary>The media type of HL7 v2 ER7 registered for HL7 over HTTP, which most senders use.</summary>
     public const string Hl7V2MediaType = "application/hl7-v2";

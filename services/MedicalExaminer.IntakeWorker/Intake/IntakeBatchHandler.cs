@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Persistence;
+using MedicalExaminer.Casework;
 using Microsoft.Extensions.Options;
 
 namespace MedicalExaminer.IntakeWorker.Intake;

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using System.Security.Claims;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;

@@ -1,6 +1,6 @@
+using MedicalExaminer.Casework;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;
-using MedicalExaminer.ScrutinyApi.Casework;
 
 namespace MedicalExaminer.ScrutinyApi.Api;
 

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;
 using Microsoft.Extensions.Options;

@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using Microsoft.Extensions.Options;
 using Npgsql;
 

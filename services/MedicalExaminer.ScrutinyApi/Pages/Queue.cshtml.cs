@@ -1,3 +1,4 @@
+using MedicalExaminer.Casework;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.ScrutinyApi.Casework;
 using Microsoft.AspNetCore.Mvc;

@@ -2,7 +2,6 @@ using MedicalExaminer.Security;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
-using MedicalExaminer.SyntheticData;
 
 namespace MedicalExaminer.WebUi.Pages;
 

@@ -4,7 +4,7 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;
 using Npgsql;
 
-namespace MedicalExaminer.ScrutinyApi.Casework;
+namespace MedicalExaminer.Casework;
 
 /// <summary>One row of a queue, with its SLA clocks.</summary>
 public sealed record QueueItem(

@@ -2,13 +2,13 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace MedicalExaminer.Migrator;
+namespace MedicalExaminer.Migrations;
 
 /// <summary>
 /// Readiness: the database is reachable and at least at the schema version this build was made for
 /// (<see cref="MigrationCatalog.LatestVersion"/>). A pod that starts before the migration Job has run
-/// stays out of the Service until it has. It lives here, not in MedicalExaminer.Postgres, because it
-/// needs the catalog and the journal, and Migrator references Postgres, not the other way round.
+/// stays out of the Service until it has. It lives with the migrations (a library every service and the
+/// Migrator executable reference), not in MedicalExaminer.Postgres, because it needs the catalog and the journal.
 /// </summary>
 public sealed class SchemaVersionHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
 {

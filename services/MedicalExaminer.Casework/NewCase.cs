@@ -1,6 +1,6 @@
 using MedicalExaminer.Contracts;
 
-namespace MedicalExaminer.IntakeWorker.Persistence;
+namespace MedicalExaminer.Casework;
 
 /// <summary>A case intake wants to open, with the case events that record its opening.</summary>
 public sealed record NewCase(

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
-namespace MedicalExaminer.Migrator;
+namespace MedicalExaminer.Migrations;
 
 /// <summary>
 /// Applies migrations forward-only. Each migration runs in its own transaction together with its

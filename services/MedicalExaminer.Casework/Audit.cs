@@ -2,7 +2,7 @@ using Dapper;
 using MedicalExaminer.Domain.Casework;
 using Npgsql;
 
-namespace MedicalExaminer.ScrutinyApi.Casework;
+namespace MedicalExaminer.Casework;
 
 /// <summary>
 /// Appends to <c>casework.audit_log</c> (DOMAIN §8: who, role, office, when, what, which case).

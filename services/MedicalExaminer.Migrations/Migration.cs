@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace MedicalExaminer.Migrator;
+namespace MedicalExaminer.Migrations;
 
 /// <summary>One numbered, forward-only schema change.</summary>
 public sealed record Migration(int Version, string Name, string Sql, string Checksum)

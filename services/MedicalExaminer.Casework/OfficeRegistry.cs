@@ -2,7 +2,7 @@ using Dapper;
 using MedicalExaminer.Domain;
 using Npgsql;
 
-namespace MedicalExaminer.IntakeWorker.Persistence;
+namespace MedicalExaminer.Casework;
 
 /// <summary>
 /// Upserts ME offices and their coverage. Used by the dev host to load demo offices, by the operator

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using MedicalExaminer.Domain.Casework;
 
-namespace MedicalExaminer.ScrutinyApi.Casework;
+namespace MedicalExaminer.Casework;
 
 /// <summary>Source-generated JSON for what the casework context stores as JSON (the agreed cause).</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]

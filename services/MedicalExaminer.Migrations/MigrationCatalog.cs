@@ -1,6 +1,6 @@
 using System.Reflection;
 
-namespace MedicalExaminer.Migrator;
+namespace MedicalExaminer.Migrations;
 
 /// <summary>The migrations embedded in this assembly as <c>Migrations/NNNN_name.sql</c>, in version order.</summary>
 public static class MigrationCatalog

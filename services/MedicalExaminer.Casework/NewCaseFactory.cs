@@ -1,9 +1,8 @@
 using System.Text;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain;
-using MedicalExaminer.IntakeWorker.Persistence;
 
-namespace MedicalExaminer.IntakeWorker.Intake;
+namespace MedicalExaminer.Casework;
 
 /// <summary>Turns an accepted notification and its intake plan into a case and its opening events.</summary>
 public static class NewCaseFactory

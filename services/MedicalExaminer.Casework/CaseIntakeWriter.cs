@@ -1,10 +1,9 @@
 using System.Text.Json;
 using MedicalExaminer.Contracts;
 using Npgsql;
-using MedicalExaminer.IntakeWorker.Intake;
 using NpgsqlTypes;
 
-namespace MedicalExaminer.IntakeWorker.Persistence;
+namespace MedicalExaminer.Casework;
 
 /// <summary>
 /// Writes a whole batch of new cases in ONE transaction with set-based SQL: binary COPY into
@@ -45,7 +44,7 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
 
     // One statement: the CTEs see the same snapshot, and the joins on `inserted` make reasons and
     // events follow only the cases that were new.
-    private const string MergeSql = """
+    private const string MergeSql = $"""
         WITH inserted AS (
             INSERT INTO casework.cases
             SELECT * FROM intake_cases
@@ -55,16 +54,10 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
             INSERT INTO casework.triage_reasons (case_id, ordinal, code, source, evidence)
             SELECT r.case_id, r.ordinal, r.code, r.source, r.evidence
             FROM intake_reasons r JOIN inserted i ON i.case_id = r.case_id
-        ), events AS (
-            INSERT INTO casework.outbox (event_id, case_id, sequence, event_type, payload, occurred_at)
-            SELECT e.event_id, e.case_id, e.sequence, e.event_type, e.payload, e.occurred_at
+        ), new_events AS (
+            SELECT e.case_id, e.sequence, e.event_id, e.event_type, @actorId AS actor_id, @actorRole AS actor_role, e.occurred_at, e.payload
             FROM intake_events e JOIN inserted i ON i.case_id = e.case_id
-            ORDER BY e.case_id, e.sequence
-        ), history AS (
-            INSERT INTO casework.case_history (case_id, sequence, event_id, event_type, actor_id, actor_role, occurred_at, payload)
-            SELECT e.case_id, e.sequence, e.event_id, e.event_type, @actorId, @actorRole, e.occurred_at, e.payload
-            FROM intake_events e JOIN inserted i ON i.case_id = e.case_id
-        )
+        ), {CaseEventLog.AppendNewEventsCtes}
         SELECT case_id FROM inserted
         """;
 

@@ -1,4 +1,4 @@
-namespace MedicalExaminer.Migrator;
+namespace MedicalExaminer.Migrations;
 
 /// <summary>The migrations and the database's journal disagree; a person has to decide what to do.</summary>
 public sealed class MigrationException : Exception

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MedicalExaminer.ScrutinyApi;
+namespace MedicalExaminer.Casework;
 
 /// <summary>Settings of the scrutiny workflow (section <c>Scrutiny</c>).</summary>
 public sealed class WorkflowOptions

@@ -5,7 +5,7 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.Domain.Casework;
 using Npgsql;
 
-namespace MedicalExaminer.ScrutinyApi.Casework;
+namespace MedicalExaminer.Casework;
 
 /// <summary>How a command on a case ended.</summary>
 public enum CommandStatus
@@ -102,18 +102,14 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         WHERE case_id = @CaseId
         """;
 
-    // The same events go to the durable history (the case page's timeline) and to the outbox (relayed
-    // to me.case-events.v1 and then pruned), in one statement.
-    private const string InsertEventsSql = """
-        WITH e AS (
-            SELECT * FROM unnest(@eventIds::uuid[], @sequences::int[], @types::text[], @payloads::jsonb[])
-                AS t(event_id, sequence, event_type, payload)
-        ), history AS (
-            INSERT INTO casework.case_history (case_id, sequence, event_id, event_type, actor_id, actor_role, occurred_at, payload)
-            SELECT @CaseId, sequence, event_id, event_type, @actorId, @actorRole, @occurredAt, payload FROM e
-        )
-        INSERT INTO casework.outbox (event_id, case_id, sequence, event_type, payload, occurred_at)
-        SELECT event_id, @CaseId, sequence, event_type, payload, @occurredAt FROM e ORDER BY sequence
+    // The command's events, as arrays of one case's rows, stored through the context's one event log.
+    private const string InsertEventsSql = $"""
+        WITH new_events AS (
+            SELECT @CaseId AS case_id, e.sequence, e.event_id, e.event_type, @actorId AS actor_id, @actorRole AS actor_role,
+                   @occurredAt AS occurred_at, e.payload
+            FROM unnest(@eventIds::uuid[], @sequences::int[], @types::text[], @payloads::jsonb[]) AS e(event_id, sequence, event_type, payload)
+        ), {CaseEventLog.AppendNewEventsCtes}
+        SELECT count(*) FROM new_events
         """;
 
     // The state, its events and the audit row travel to Postgres in one round trip (Npgsql sends the

@@ -2,7 +2,7 @@ using Dapper;
 using MedicalExaminer.Domain;
 using Npgsql;
 
-namespace MedicalExaminer.IntakeWorker.Persistence;
+namespace MedicalExaminer.Casework;
 
 /// <summary>Reads the ME offices and the site ODS codes and postcode districts they cover.</summary>
 public sealed class OfficeDirectoryLoader(NpgsqlDataSource dataSource)
