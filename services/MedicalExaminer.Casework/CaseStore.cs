@@ -59,26 +59,53 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         FOR UPDATE OF c
         """;
 
-    // Walks cases_claimable (office, queue, death, id WHERE unclaimed) in queue order; SKIP LOCKED lets
-    // every concurrent claimer take the next free row instead of queueing behind the same one.
-    private const string ClaimFromQueueSql = $"""
-        SELECT {SnapshotColumns}
-        FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-        WHERE c.office_id = @officeId AND c.queue = @queueN AND c.claimed_by IS NULL
-        ORDER BY c.date_time_of_death, c.case_id
-        LIMIT 1
-        FOR UPDATE OF c SKIP LOCKED
-        """;
+    /// <summary>How many queues take next draws from at most: the examiner's order of urgency has four.</summary>
+    public const int MaxTakeNextQueues = 4;
 
-    // Claim next over several queues in ONE statement: each queue's probe is a CTE, and the outer LIMIT 1
-    // stops at the first that yields a case. Postgres evaluates such CTEs lazily, so the later queues are
-    // neither scanned nor locked once an earlier one has a case (EXPLAIN shows them "never executed").
-    private static readonly string[] ClaimNextSql = [.. Enumerable.Range(0, 8).Select(count => count == 0 ? "" : string.Concat(
-        "WITH ",
-        string.Join(",\n", Enumerable.Range(0, count).Select(i => $"q{i} AS MATERIALIZED (\n{ClaimFromQueueSql.Replace("@queueN", $"@queue{i}", StringComparison.Ordinal)}\n)")),
-        "\nSELECT * FROM (",
-        string.Join(" UNION ALL ", Enumerable.Range(0, count).Select(i => $"SELECT * FROM q{i}")),
-        ") next LIMIT 1"))];
+    // Take next, written out as it runs: one probe per queue in the caller's order of urgency (@queue1 first;
+    // a slot the caller does not use is NULL and matches nothing). Each probe walks cases_claimable (office, queue,
+    // death, id WHERE unclaimed) to the oldest death and locks that row; SKIP LOCKED lets concurrent callers pass
+    // rows another transaction holds instead of queueing behind them. The outer LIMIT 1 stops at the first probe
+    // that yields a case, and Postgres evaluates CTEs lazily, so the later queues are neither scanned nor locked
+    // (EXPLAIN ANALYZE shows them "never executed").
+    private const string ClaimNextSql = $"""
+        WITH first_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue1 AND c.claimed_by IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ), second_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue2 AND c.claimed_by IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ), third_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue3 AND c.claimed_by IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ), fourth_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue4 AND c.claimed_by IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        )
+        SELECT * FROM (
+            SELECT * FROM first_queue
+            UNION ALL SELECT * FROM second_queue
+            UNION ALL SELECT * FROM third_queue
+            UNION ALL SELECT * FROM fourth_queue
+        ) next
+        LIMIT 1
+        """;
 
     private const string LapsedClaimsSql = $"""
         SELECT {SnapshotColumns}
@@ -167,21 +194,24 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
             return CommandOutcome.NotFound;
         }
 
-        if (queues.Count is 0 || queues.Count >= ClaimNextSql.Length)
+        if (queues.Count is 0 || queues.Count > MaxTakeNextQueues)
         {
-            throw new ArgumentOutOfRangeException(nameof(queues), queues.Count, "Claim next draws from one to seven queues.");
+            throw new ArgumentOutOfRangeException(nameof(queues), queues.Count, $"Take next draws from one to {MaxTakeNextQueues} queues.");
         }
 
-        var parameters = new DynamicParameters(new { officeId });
-        for (var i = 0; i < queues.Count; i++)
+        var parameters = new
         {
-            parameters.Add($"queue{i}", queues[i]);
-        }
+            officeId,
+            queue1 = queues[0],
+            queue2 = queues.ElementAtOrDefault(1),
+            queue3 = queues.ElementAtOrDefault(2),
+            queue4 = queues.ElementAtOrDefault(3),
+        };
 
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(
-            new CommandDefinition(ClaimNextSql[queues.Count], parameters, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(ClaimNextSql, parameters, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
             await transaction.RollbackAsync(cancellationToken);

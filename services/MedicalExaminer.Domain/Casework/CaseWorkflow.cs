@@ -114,7 +114,7 @@ public static class CaseWorkflow
         _ => throw new ArgumentOutOfRangeException(nameof(command), command.GetType().Name, "Unknown command."),
     };
 
-    /// <summary>Folds one event into the case.</summary>
+    /// <summary>Folds one event into the case. Every event of the contract is handled by name; an unknown one throws.</summary>
     public static CaseSnapshot Evolve(CaseSnapshot c, CaseEventBody e, EventActor actor, DateTimeOffset at, TimeSpan claimIdleTime) => e switch
     {
         CaseClaimed x => c with
@@ -148,7 +148,10 @@ public static class CaseWorkflow
         CaseReopened => c with { State = CaseStates.AwaitingScrutiny, Queue = Queues.Scrutiny, CompletedAt = null },
         CaseRoutedToScrutiny x => c with { OfficeId = x.OfficeId, Queue = x.Queue },
         CaseRoutedToCoronerReferralReview x => c with { OfficeId = x.OfficeId, Queue = x.Queue },
-        _ => c,
+        // Intake's facts: the case row is written from the notification and its triage directly, so folding
+        // them changes nothing the workflow decides on.
+        NotificationReceived or CaseTriaged => c,
+        _ => throw new ArgumentOutOfRangeException(nameof(e), e.EventType, "The workflow does not know this event; add it to Evolve."),
     };
 
     /// <summary>The scrutiny queue a case joins: urgent release first while a request is undecided.</summary>
