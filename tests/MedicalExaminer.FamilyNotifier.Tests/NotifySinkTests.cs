@@ -115,4 +115,25 @@ public sealed class NotifySinkTests(PostgresFixture postgres, KafkaClusterFixtur
         Assert.DoesNotContain("relative@example.org", page, StringComparison.Ordinal);
         Assert.DoesNotContain(key.Secret, page, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Issue 19: a test once found its sink empty after its notifier had recorded all five messages delivered. A
+    /// testbed's sink used to be addressed by a loopback port, which the kernel hands to the next listener once a sink
+    /// stops; its admin API is unauthenticated. It now listens only on a socket path of its own.
+    /// </summary>
+    [Fact]
+    public async Task issue_19_each_testbeds_sink_listens_only_on_its_own_socket_and_sees_only_what_was_sent_to_it()
+    {
+        await using var first = await Testbed.StartAsync(postgres, kafka);
+        await using var second = await Testbed.StartAsync(postgres, kafka);
+        var token = NotifyToken.Create(NotifyApiKey.Parse(first.ApiKey), DateTimeOffset.UtcNow);
+
+        using var sent = await first.Sink.SendAsync(Send(token, new { email_address = "relative@example.org", template_id = CaseReceivedEmail, personalisation = Fields() }));
+
+        Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        Assert.NotEqual(first.SinkSocket, second.SinkSocket);
+        Assert.All(first.SinkListeners.Concat(second.SinkListeners), url => Assert.StartsWith("http://unix:", url, StringComparison.Ordinal));
+        Assert.Single(await first.SinkMessagesAsync());
+        Assert.Empty(await second.SinkMessagesAsync());
+    }
 }

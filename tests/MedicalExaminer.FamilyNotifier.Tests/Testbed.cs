@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using System.Net.Sockets;
 using System.Text.Json;
 using Dapper;
 using MedicalExaminer.Contracts;
@@ -26,9 +27,18 @@ public sealed record NotificationRow(Guid NotificationId, Guid CaseId, string Te
 }
 
 /// <summary>
-/// One test's world: a fresh database and topics, a real Notify sink over HTTP on 127.0.0.1, and the real family
-/// notifier hosted in the test process (started, stopped and restarted as the test needs).
+/// One test's world: a fresh database and topics, a real Notify sink over HTTP, and the real family notifier hosted in
+/// the test process (started, stopped and restarted as the test needs).
 /// </summary>
+/// <remarks>
+/// The sink listens on a Unix domain socket of its own (a fresh path per testbed), not on a loopback TCP port, and the
+/// notifier's Notify client and the test's admin client connect to that socket only (issue 19). A TCP port is a name
+/// the kernel recycles: once one testbed's sink stops, a sink started later by another test, in this process or in a
+/// test project running beside it, can be given the same port, and anything still holding the old address (work a
+/// stopped notifier abandoned, another suite's client of its own sink) then reads, fills or clears the wrong sink; the
+/// sink's admin API (messages, faults, clear) is unauthenticated. A socket path is never reused, so a test can only
+/// ever see the messages its own notifier sent.
+/// </remarks>
 public sealed class Testbed : IAsyncDisposable
 {
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
@@ -38,23 +48,30 @@ public sealed class Testbed : IAsyncDisposable
     private readonly Dictionary<string, string?> _settings;
     private WebApplication? _notifier;
 
-    private Testbed(KafkaClusterFixture kafka, WebApplication sink, string connectionString, Dictionary<string, string?> settings)
+    private Testbed(KafkaClusterFixture kafka, WebApplication sink, string sinkSocket, string connectionString, Dictionary<string, string?> settings)
     {
         _kafka = kafka;
         _sink = sink;
         _settings = settings;
+        SinkSocket = sinkSocket;
         ConnectionString = connectionString;
         DataSource = NpgsqlDataSource.Create(connectionString);
-        SinkUrl = sink.Urls.First();
-        Sink = new HttpClient { BaseAddress = new Uri(SinkUrl) };
+        Sink = new HttpClient(OverSocket(sinkSocket)) { BaseAddress = new Uri(SinkBaseUrl) };
         _publisher = new KafkaPublisher(Options.Create(new KafkaOptions { BootstrapServers = kafka.BootstrapServers }));
     }
+
+    /// <summary>The host name in the sink's URLs; the connection goes to <see cref="SinkSocket"/> whatever it says.</summary>
+    public const string SinkBaseUrl = "http://notify-sink.invalid/";
 
     public string ConnectionString { get; }
 
     public NpgsqlDataSource DataSource { get; }
 
-    public string SinkUrl { get; }
+    /// <summary>The path of the Unix domain socket the sink listens on (unique to this testbed).</summary>
+    public string SinkSocket { get; }
+
+    /// <summary>Where the sink listens, as the sink itself reports it.</summary>
+    public IReadOnlyCollection<string> SinkListeners => [.. _sink.Urls];
 
     /// <summary>The sink's HTTP API (admin endpoints, and the Notify API itself for tests of the sink).</summary>
     public HttpClient Sink { get; }
@@ -97,8 +114,10 @@ public sealed class Testbed : IAsyncDisposable
             ["Notify:CircuitSamplingDuration"] = "00:00:05",
             ["Notify:CircuitBreakDuration"] = "00:00:01",
         };
+        settings["Notify:BaseUrl"] = SinkBaseUrl;
         tweak?.Invoke(settings);
 
+        var socket = Path.Combine(Path.GetTempPath(), $"me-notify-sink-{Guid.NewGuid():N}.sock");
         var sink = NotifySinkExtensions.BuildNotifySink([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -108,13 +127,31 @@ public sealed class Testbed : IAsyncDisposable
                 ["NotifySink:DeliveredAfter"] = "00:00:00.200",
                 ["NotifySink:PermanentFailureRecipients:0"] = "bounces@example.org",
             });
-            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenUnixSocket(socket));
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
         });
         await sink.StartAsync();
-        settings["Notify:BaseUrl"] = sink.Urls.First();
-        return new Testbed(kafka, sink, settings["Postgres:ConnectionString"]!, settings);
+        return new Testbed(kafka, sink, socket, settings["Postgres:ConnectionString"]!, settings);
     }
+
+    /// <summary>An HTTP handler whose every connection goes to the Unix domain socket at <paramref name="path"/>.</summary>
+    public static SocketsHttpHandler OverSocket(string path) => new()
+    {
+        ConnectCallback = async (_, cancellationToken) =>
+        {
+            var socket = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            try
+            {
+                await socket.ConnectAsync(new UnixDomainSocketEndPoint(path), cancellationToken);
+                return new NetworkStream(socket, ownsSocket: true);
+            }
+            catch
+            {
+                socket.Dispose();
+                throw;
+            }
+        },
+    };
 
     /// <summary>Starts the notifier (consume loop, dispatcher, outbox relay); <paramref name="configure"/> may replace services, e.g. the clock.</summary>
     public async Task StartNotifierAsync(Action<WebApplicationBuilder>? configure = null, Action<IServiceProvider>? beforeStart = null)
@@ -124,6 +161,8 @@ public sealed class Testbed : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(_settings);
             builder.WebHost.UseUrls("http://127.0.0.1:0");
             builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            // The production Notify client (handlers, resilience pipeline) over this testbed's own sink socket.
+            builder.Services.AddHttpClient<NotifyClient>().ConfigurePrimaryHttpMessageHandler(() => OverSocket(SinkSocket));
             configure?.Invoke(builder);
         });
         beforeStart?.Invoke(_notifier.Services);
@@ -211,6 +250,7 @@ public sealed class Testbed : IAsyncDisposable
         Sink.Dispose();
         await _sink.StopAsync();
         await _sink.DisposeAsync();
+        File.Delete(SinkSocket);
         await DataSource.DisposeAsync();
     }
 }
