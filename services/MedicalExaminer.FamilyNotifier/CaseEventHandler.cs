@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.FamilyNotifier.Decisions;
 using MedicalExaminer.FamilyNotifier.Persistence;
@@ -23,15 +22,9 @@ public sealed partial class CaseEventHandler(DecisionWriter writer, QuietHours q
         var events = new List<CaseEvent>(batch.Messages.Count);
         foreach (var message in batch.Messages)
         {
-            try
+            if (batch.TryDecode(message, ContractsJsonContext.Default.CaseEvent, MalformedEventCode, out var caseEvent))
             {
-                events.Add(JsonSerializer.Deserialize(message.Value, ContractsJsonContext.Default.CaseEvent)
-                    ?? throw new JsonException("null case event"));
-            }
-            catch (Exception ex) when (ex is JsonException or NotSupportedException)
-            {
-                // The exception text could quote the payload: only its type goes into the header.
-                batch.DeadLetter(message, MalformedEventCode, $"{MalformedEventCode}: {ex.GetType().Name}");
+                events.Add(caseEvent);
             }
         }
 

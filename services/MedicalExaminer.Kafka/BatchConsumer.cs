@@ -56,11 +56,45 @@ public sealed partial class BatchConsumer(
 
     private readonly List<ConsumeResult<string?, byte[]>> _pending = [];
 
-    /// <summary>Runs until <paramref name="stoppingToken"/> fires; the batch in hand then has ShutdownDrainTimeout to finish.</summary>
-    public async Task RunAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// Starts the consume loop on a thread of its own and returns a task that completes when the loop ends, or faults
+    /// with what ended it (a fatal Kafka error). Consume() blocks, and the loop also blocks on the handler while a
+    /// batch is in hand (it may not consume on meanwhile: per-partition order and offsets after commit depend on it),
+    /// so the loop holds this one thread for its whole life instead of a thread-pool thread; the handler's own
+    /// awaits still run on the pool. The thread is a background thread: it never keeps the process alive.
+    /// </summary>
+    public Task RunAsync(CancellationToken stoppingToken)
+    {
+        var ended = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Run(stoppingToken);
+                ended.SetResult();
+            }
+            catch (OperationCanceledException ex)
+            {
+                ended.SetCanceled(ex.CancellationToken);
+            }
+            catch (Exception ex)
+            {
+                ended.SetException(ex);
+            }
+        })
+        {
+            IsBackground = true,
+            Name = $"consume {options.Topic}",
+        };
+        thread.Start();
+        return ended.Task;
+    }
+
+    /// <summary>Runs the loop on the calling thread until <paramref name="stoppingToken"/> fires; the batch in hand then has ShutdownDrainTimeout to finish.</summary>
+    private void Run(CancellationToken stoppingToken)
     {
         using var drain = new CancellationTokenSource();
-        await using var onStop = stoppingToken.Register(() => drain.CancelAfter(options.ShutdownDrainTimeout));
+        using var onStop = stoppingToken.Register(() => drain.CancelAfter(options.ShutdownDrainTimeout));
 
         using var consumer = new ConsumerBuilder<string?, byte[]>(KafkaClientFactory.ConsumerConfig(kafkaOptions, options))
             .SetPartitionsAssignedHandler((_, partitions) => LogAssigned(logger, options.Topic, partitions.Count))
@@ -86,7 +120,8 @@ public sealed partial class BatchConsumer(
                     continue;
                 }
 
-                if (!await HandleAsync(consumer, drain.Token))
+                // Blocks this (dedicated) thread until the batch is handled: see RunAsync.
+                if (!HandleAsync(consumer, drain.Token).GetAwaiter().GetResult())
                 {
                     break;
                 }
@@ -337,13 +372,13 @@ public sealed partial class BatchConsumer(
 }
 
 /// <summary>
-/// Hosts a <see cref="BatchConsumer"/>. The loop starts on its own thread because Consume() blocks and host
-/// start-up must not wait for it. An exception out of the loop (a fatal Kafka error) fails ExecuteAsync, which
-/// stops the host (BackgroundServiceExceptionBehavior.StopHost), so the orchestrator restarts the process
-/// rather than keeping a live process with a dead consumer.
+/// Hosts a <see cref="BatchConsumer"/>, whose loop runs on a thread of its own (<see cref="BatchConsumer.RunAsync"/>),
+/// so host start-up never waits for the blocking Consume(). Stopping the host cancels the loop and waits for the batch
+/// in hand to drain. An exception out of the loop (a fatal Kafka error) faults the task ExecuteAsync returned, which
+/// stops the host (BackgroundServiceExceptionBehavior.StopHost), so the orchestrator restarts the process rather than
+/// keeping a live process with a dead consumer.
 /// </summary>
 public sealed class BatchConsumerService(BatchConsumer consumer) : BackgroundService
 {
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.Factory.StartNew(() => consumer.RunAsync(stoppingToken), stoppingToken, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => consumer.RunAsync(stoppingToken);
 }

@@ -1,4 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 
 namespace MedicalExaminer.Kafka;
 
@@ -34,6 +37,40 @@ public sealed class MessageBatch(IReadOnlyList<InboundMessage> messages)
     /// </summary>
     public void DeadLetter(InboundMessage message, string errorCode, string errorMessage) =>
         _deadLetters.Add(new DeadLetter(message, errorCode, errorMessage));
+
+    /// <summary>
+    /// Reads <paramref name="message"/> as JSON; a message that cannot be read (broken JSON, a shape the contract does
+    /// not allow, the literal <c>null</c>) is dead-lettered with <paramref name="errorCode"/> and false is returned, so
+    /// the handler skips it and its partition keeps flowing. The dead-letter message is "<c>{code} at {JSON path}</c>",
+    /// the format every consumer here uses: the path names where the reader stopped; the serializer's own text is not
+    /// used because it can quote the payload.
+    /// </summary>
+    public bool TryDecode<T>(InboundMessage message, JsonTypeInfo<T> typeInfo, string errorCode, [NotNullWhen(true)] out T? value)
+        where T : class
+    {
+        try
+        {
+            value = JsonSerializer.Deserialize(message.Value, typeInfo);
+            if (value is not null)
+            {
+                return true;
+            }
+
+            DeadLetter(message, errorCode, $"{errorCode} at $");
+        }
+        catch (JsonException ex)
+        {
+            DeadLetter(message, errorCode, $"{errorCode} at {ex.Path ?? "$"}");
+        }
+        catch (NotSupportedException)
+        {
+            // A shape the contract cannot bind (e.g. an abstract type without its discriminator): no position known.
+            DeadLetter(message, errorCode, $"{errorCode} at $");
+        }
+
+        value = null;
+        return false;
+    }
 
     /// <summary>A retried attempt starts from no dead letters so none is sent twice.</summary>
     internal void ResetDeadLetters() => _deadLetters.Clear();

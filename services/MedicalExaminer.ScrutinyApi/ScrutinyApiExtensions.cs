@@ -58,10 +58,10 @@ public static class ScrutinyApiExtensions
         }
 
         // The case page shows each family notification from the family notifier's events, never its tables.
-        services.AddSingleton<FamilyNotificationView>();
+        services.AddSingleton<FamilyNotificationProjection>();
         if (builder.Configuration.GetValue("FamilyNotifications:Enabled", defaultValue: true))
         {
-            services.AddKafkaBatchConsumer<FamilyNotificationView>(builder.Configuration, FamilyNotificationsSection);
+            services.AddKafkaBatchConsumer<FamilyNotificationProjection>(builder.Configuration, FamilyNotificationsSection);
         }
         return builder;
     }

@@ -34,6 +34,30 @@ public sealed class BatchConsumerTests(KafkaClusterFixture kafka)
     }
 
     [Fact]
+    public async Task every_batch_is_handed_to_the_handler_on_the_consume_loops_own_thread_not_a_thread_pool_thread()
+    {
+        var topic = kafka.CreateTopic("own-thread", partitions: 1);
+        await TestMessages.ProduceAsync(kafka.BootstrapServers, topic, 0, 20);
+
+        var callers = new System.Collections.Concurrent.ConcurrentQueue<(int Id, bool Pool)>();
+        var handler = new ScriptedHandler(async (_, _, _) =>
+        {
+            callers.Enqueue((Environment.CurrentManagedThreadId, Thread.CurrentThread.IsThreadPoolThread));
+
+            // The rest runs on the pool, as a real handler's database awaits do; the loop must not follow it there.
+            await Task.Yield();
+        });
+        await using var host = await ConsumerHost.StartAsync(kafka.BootstrapServers, topic, KafkaClusterFixture.NewGroupId("own-thread"), handler,
+            new Dictionary<string, string?> { ["MaxBatchSize"] = "5" });
+        await Poll.UntilAsync(() => handler.Handled.Count >= 20, "all 20 messages are handled");
+
+        var seen = callers.ToList();
+        Assert.True(seen.Count >= 4, $"20 messages in batches of at most 5 take at least 4 calls; saw {seen.Count}");
+        Assert.All(seen, caller => Assert.False(caller.Pool, "a batch was handed over on a thread-pool thread: the loop left its own thread"));
+        Assert.True(seen.Select(c => c.Id).Distinct().Count() == 1, "every batch is handed over on the same (the loop's) thread");
+    }
+
+    [Fact]
     public async Task a_batch_whose_handler_is_cancelled_is_delivered_again_to_the_next_consumer_of_the_group()
     {
         var topic = kafka.CreateTopic("cancelled", partitions: 1);

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.Metrics.Telemetry;
@@ -23,25 +22,8 @@ public sealed partial class CaseEventProjector(
         var kept = new List<ProjectedEvent>(batch.Messages.Count);
         foreach (var message in batch.Messages)
         {
-            CaseEvent? e;
-            try
-            {
-                e = JsonSerializer.Deserialize(message.Value, ContractsJsonContext.Default.CaseEvent);
-            }
-            catch (JsonException ex)
-            {
-                // The path and position say where; the message may quote a value, so it is not used.
-                batch.DeadLetter(message, UnreadableCode, $"{UnreadableCode} at {ex.Path ?? "$"}");
-                continue;
-            }
-
-            if (e is null)
-            {
-                batch.DeadLetter(message, UnreadableCode, $"{UnreadableCode} at $");
-                continue;
-            }
-
-            if (ProjectedEvent.From(e) is { } projected)
+            if (batch.TryDecode(message, ContractsJsonContext.Default.CaseEvent, UnreadableCode, out var e)
+                && ProjectedEvent.From(e) is { } projected)
             {
                 kept.Add(projected);
             }

@@ -42,7 +42,7 @@ public sealed class StepInput
     };
 }
 
-public sealed class CaseModel(CaseworkService casework, FamilyNotificationView familyNotifications) : CaseworkPage
+public sealed class CaseModel(CaseworkService casework, FamilyNotificationProjection familyNotifications) : CaseworkPage
 {
     private static readonly Dictionary<string, string> FieldLabels = new()
     {

@@ -8,7 +8,7 @@ using MedicalExaminer.Testing;
 namespace MedicalExaminer.ScrutinyApi.Tests;
 
 /// <summary>The office sees each family notification on the case page, from the family notifier's events (never its schema).</summary>
-public sealed class FamilyNotificationViewTests(PostgresFixture postgres)
+public sealed class FamilyNotificationProjectionTests(PostgresFixture postgres)
 {
     private static FamilyNotificationEvent Event(Guid caseId, Guid notificationId, string template, string type, string status, DateTimeOffset at) => new()
     {
@@ -31,7 +31,7 @@ public sealed class FamilyNotificationViewTests(PostgresFixture postgres)
         await using var world = await CaseworkWorld.CreateAsync(postgres, cases: 50);
         await using var host = await ApiHost.StartAsync(world);
         var caseId = await world.CaseInAsync(Queues.Scrutiny);
-        var view = new FamilyNotificationView(world.DataSource);
+        var view = new FamilyNotificationProjection(world.DataSource);
         var mccd = Guid.NewGuid();
         var at = new DateTimeOffset(2026, 11, 24, 10, 0, 0, TimeSpan.Zero);
         var queued = Event(caseId, mccd, FamilyTemplates.MccdIssued, FamilyNotificationEventTypes.Queued, FamilyNotificationStatuses.Queued, at) with { Channel = ContactChannels.Email, Language = Languages.Welsh };

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Dapper;
 using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;
@@ -10,11 +9,11 @@ namespace MedicalExaminer.ScrutinyApi.Casework;
 public sealed record FamilyNotificationItem(string Template, string Status, string? Channel, string? Language, string? Reason, string? ProviderStatus, int? Attempts, DateTimeOffset UpdatedAt);
 
 /// <summary>
-/// Projects <c>me.family-notifications.v1</c> into <c>casework.family_notifications</c> (the family notifier's events, not
+/// A Kafka projection: consumes <c>me.family-notifications.v1</c> into <c>casework.family_notifications</c> (the family notifier's events, not
 /// its tables: DESIGN §5), one row per notification holding its latest state. A notification's events share a key (the
 /// case id) and so arrive in order; the time guard also makes a redelivered older event a no-op.
 /// </summary>
-public sealed class FamilyNotificationView(NpgsqlDataSource dataSource) : IBatchHandler
+public sealed class FamilyNotificationProjection(NpgsqlDataSource dataSource) : IBatchHandler
 {
     public const string MalformedEventCode = "malformed-family-notification-event";
 
@@ -38,13 +37,9 @@ public sealed class FamilyNotificationView(NpgsqlDataSource dataSource) : IBatch
         var events = new List<FamilyNotificationEvent>(batch.Messages.Count);
         foreach (var message in batch.Messages)
         {
-            try
+            if (batch.TryDecode(message, ContractsJsonContext.Default.FamilyNotificationEvent, MalformedEventCode, out var e))
             {
-                events.Add(JsonSerializer.Deserialize(message.Value, ContractsJsonContext.Default.FamilyNotificationEvent) ?? throw new JsonException("null event"));
-            }
-            catch (Exception ex) when (ex is JsonException or NotSupportedException)
-            {
-                batch.DeadLetter(message, MalformedEventCode, $"{MalformedEventCode}: {ex.GetType().Name}");
+                events.Add(e);
             }
         }
 
