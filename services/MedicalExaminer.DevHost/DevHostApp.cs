@@ -135,6 +135,12 @@ public static class DevHostApp
                     ["Gateway:ApiKeys:demo-publisher:KeySha256"] = ApiKeys.Hash(demoKey),
                     ["Gateway:ApiKeys:demo-publisher:OdsCode"] = options.DemoPublisherOdsCode,
                     ["Gateway:MllpPort"] = options.GatewayMllpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                    // The demo publisher's profile (docs/gateway.md): its PAS writes local site names and verifies every NHS number.
+                    [$"Gateway:Profiles:{options.DemoPublisherOdsCode}:Locations:LGI"] = "RR801",
+                    [$"Gateway:Profiles:{options.DemoPublisherOdsCode}:Locations:LEEDS GENERAL INFIRMARY"] = "RR801",
+                    [$"Gateway:Profiles:{options.DemoPublisherOdsCode}:Locations:SJUH"] = "RR813",
+                    [$"Gateway:Profiles:{options.DemoPublisherOdsCode}:NhsNumbersVerified"] = "true",
+                    [$"Gateway:Profiles:{options.DemoPublisherOdsCode}:DefaultLanguage"] = "en",
                 });
                 gw.WebHost.UseUrls($"http://127.0.0.1:{options.GatewayPort}");
             });

@@ -4,6 +4,7 @@ using MedicalExaminer.Gateway.Api;
 using MedicalExaminer.Gateway.Auth;
 using MedicalExaminer.Gateway.Formats;
 using MedicalExaminer.Gateway.Mllp;
+using MedicalExaminer.Gateway.Profiles;
 using MedicalExaminer.Gateway.Publishing;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.Security;
@@ -43,6 +44,7 @@ public static class GatewayExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddKafkaProducer(builder.Configuration);
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<PublisherProfiles>();
         services.AddSingleton<NotificationReader>();
         services.AddSingleton<NotificationPublisher>();
         services.AddSingleton<ApiKeyDirectory>();
@@ -132,6 +134,7 @@ public static class GatewayExtensions
         app.MapDefaultEndpoints();
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapNotificationEndpoints();
+        app.MapProfileEndpoints();
         return app;
     }
 }

@@ -17,6 +17,9 @@ public sealed class GatewayOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, ApiKeyPublisher> ApiKeys { get; set; } = [];
 
+    /// <summary>Publisher profiles by the publisher's ODS code: how each sender writes its messages (<see cref="Formats.PublisherProfile"/>).</summary>
+    public Dictionary<string, Formats.PublisherProfile> Profiles { get; set; } = [];
+
     [Required]
     public RateLimitOptions RateLimit { get; set; } = new();
 
@@ -51,6 +54,14 @@ public sealed class GatewayOptions : IValidatableObject
             if (string.IsNullOrWhiteSpace(publisher.OdsCode))
             {
                 yield return new ValidationResult($"Gateway:ApiKeys:{id}:OdsCode is required.", [nameof(ApiKeys)]);
+            }
+        }
+
+        foreach (var (ods, profile) in Profiles)
+        {
+            foreach (var error in profile.Validate(ods))
+            {
+                yield return error;
             }
         }
 

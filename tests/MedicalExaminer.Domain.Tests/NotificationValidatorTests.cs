@@ -45,7 +45,6 @@ public sealed class NotificationValidatorTests
         ["gmc number 6 digits"] = (n => n with { AttendingPractitioner = n.AttendingPractitioner! with { GmcNumber = "123456" } }, ValidationErrorCodes.InvalidFormat, "attendingPractitioner.gmcNumber"),
         ["gmc number letters"] = (n => n with { AttendingPractitioner = n.AttendingPractitioner! with { GmcNumber = "GMC1234" } }, ValidationErrorCodes.InvalidFormat, "attendingPractitioner.gmcNumber"),
         ["practitioner name 101 chars"] = (n => n with { AttendingPractitioner = n.AttendingPractitioner! with { Name = new string('p', 101) } }, ValidationErrorCodes.TooLong, "attendingPractitioner.name"),
-        ["practitioner availability missing"] = (n => n with { AttendingPractitioner = n.AttendingPractitioner! with { AvailableWithinReasonableTime = null } }, ValidationErrorCodes.Required, "attendingPractitioner.availableWithinReasonableTime"),
         ["cause ia 501 chars"] = (n => n.WithCause(LongText), ValidationErrorCodes.TooLong, "proposedCauseOfDeath.ia"),
         ["cause ib 501 chars"] = (n => n.WithCause("Pneumonia", ib: LongText), ValidationErrorCodes.TooLong, "proposedCauseOfDeath.ib"),
         ["cause ic 501 chars"] = (n => n.WithCause("Pneumonia", ic: LongText), ValidationErrorCodes.TooLong, "proposedCauseOfDeath.ic"),

@@ -60,6 +60,15 @@ public sealed class TriageEngineTests
     }
 
     [Fact]
+    public void unknown_practitioner_availability_is_not_unavailable_and_raises_nothing()
+    {
+        var n = Notifications.Valid() with { AttendingPractitioner = Notifications.Valid().AttendingPractitioner! with { AvailableWithinReasonableTime = null } };
+
+        Assert.Empty(Decide(n).Reasons);
+        Assert.Equal(Routes.Scrutiny, Decide(n).Route);
+    }
+
+    [Fact]
     public void unconfirmed_identity_raises_identity_unknown() =>
         Assert.Equal(
             [Field(ReasonCodes.IdentityUnknown, "deceased.identityConfirmed")],

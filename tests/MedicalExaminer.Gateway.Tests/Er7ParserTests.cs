@@ -86,7 +86,9 @@ public sealed class Er7ParserTests
     [InlineData("20261120031530-0500", "2026-11-20T03:15:30-05:00")]
     [InlineData("20260720031500", "2026-07-20T03:15:00+01:00")]
     [InlineData("20261120031500.1234", "2026-11-20T03:15:00+00:00")]
-    [InlineData("2026112003", "2026112003")]
+    [InlineData("2026112003", "2026-11-20T03:00:00+00:00")]
+    [InlineData("20261120", "2026-11-20T00:00:00+00:00")]
+    [InlineData("20260701", "2026-07-01T00:00:00+01:00")]
     public void hl7_times_become_iso_8601_with_an_offset_and_local_times_are_read_in_uk_time(string hl7, string iso) =>
         Assert.Equal(iso, AdtA03Mapper.DateTimeOf(hl7, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")));
 

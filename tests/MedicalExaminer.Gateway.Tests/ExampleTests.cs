@@ -43,4 +43,19 @@ public sealed class ExampleTests(KafkaClusterFixture kafka)
         Assert.Equal(Hl7Acknowledgement.Accepted, mllp.First("MSA")!.Value(1));
         Assert.Equal(4, Samples.Published(kafka, gateway.Topic).Count);
     }
+
+    [Fact]
+    public async Task the_real_shaped_pas_example_is_accepted_through_the_publisher_profile()
+    {
+        await using var gateway = await GatewayHost.StartAsync(kafka, settings: RealShapeHl7Tests.Profiles);
+        using var client = gateway.Client(GatewayHost.LeedsKey);
+
+        using var response = await GatewayHost.PostAsync(client, Example("adt-a03-pas.hl7"), "application/hl7-v2");
+
+        Assert.True(response.StatusCode == HttpStatusCode.Accepted, await response.Content.ReadAsStringAsync());
+        var n = JsonSerializer.Deserialize(Assert.Single(Samples.Published(kafka, gateway.Topic)).Message.Value, ContractsJsonContext.Default.DeathNotification)!;
+        Assert.Equal(("RR8", "RR801", "V20261104-0042", "2026-11-20T03:15:00+00:00"), (n.PublisherOdsCode, n.SiteOdsCode, n.NotificationId, n.DateTimeOfDeath));
+        Assert.Equal(("9990000018", true), (n.Deceased!.NhsNumber, n.Deceased.IdentityConfirmed));
+        Assert.Equal("Bronchopneumonia", n.ProposedCauseOfDeath!.Ia);
+    }
 }

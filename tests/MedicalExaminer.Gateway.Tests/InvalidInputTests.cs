@@ -68,13 +68,13 @@ public sealed class InvalidInputTests(KafkaClusterFixture kafka)
         var message = AdtA03Writer.Write(Valid);
         const string Type = NotificationReader.Hl7MediaType;
         yield return Text("hl7 truncated", message[..40], Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedMessageType, "MSH-9");
-        yield return Text("hl7 wrong message type", message.Replace("ADT^A03^ADT_A03", "ADT^A01^ADT_A01"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedMessageType, "MSH-9");
+        yield return Text("hl7 wrong message type", message.Replace("ADT^A03^ADT_A03", "ADT^A02^ADT_A02"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedMessageType, "MSH-9");
         yield return Text("hl7 wrong version", message.Replace("|2.5.1|", "|3.0|"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedVersion, "MSH-12");
         yield return Text("hl7 broken segment", message.Replace("\rPV1|", "\rP1|"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.BrokenSegment, "segment 4");
         yield return Text("hl7 not starting with MSH", "PID|1\r" + message, Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MalformedHl7, "MSH");
         yield return Text("hl7 bad escape", message.Replace("|Quixotic^", "|Qui\\Z\\xotic^"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.BadEscape, "PID-5");
         yield return Text("hl7 missing PV1", string.Join('\r', message.Split('\r').Where(s => !s.StartsWith("PV1", StringComparison.Ordinal))), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MissingResource, "PV1");
-        yield return Text("hl7 patient not dead", message.Replace("|Y|", "|N|"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.NotADeath, "PID-30");
+        yield return Text("hl7 patient not dead", AdtA03Writer.Write(Valid with { DateTimeOfDeath = null }).Replace("|Y|", "|N|").Replace("|20\r", "|01\r"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.NotADeath, "PID-30");
         yield return Text("hl7 bad nhs number", AdtA03Writer.Write(Valid with { Deceased = Valid.Deceased! with { NhsNumber = "9434765918" } }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InvalidNhsNumber, "deceased.nhsNumber");
         yield return Text("hl7 future death", AdtA03Writer.Write(Valid with { DateTimeOfDeath = Future }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InTheFuture, "dateTimeOfDeath");
         yield return Text("hl7 unparseable death time", AdtA03Writer.Write(Valid with { DateTimeOfDeath = "yesterday" }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InvalidFormat, "dateTimeOfDeath");

@@ -40,8 +40,8 @@ public sealed class MllpTests(KafkaClusterFixture kafka)
         var cases = new (string Message, string Ack, string Code, string Location)[]
         {
             (AdtA03Writer.Write(n with { Deceased = n.Deceased! with { NhsNumber = "9434765918" } }, GatewayHost.LeedsKey), Hl7Acknowledgement.Error, ValidationErrorCodes.InvalidNhsNumber, "deceased.nhsNumber"),
-            (AdtA03Writer.Write(n, GatewayHost.LeedsKey).Replace("|Y|", "|N|"), Hl7Acknowledgement.Error, GatewayErrorCodes.NotADeath, "PID-30"),
-            (AdtA03Writer.Write(n, GatewayHost.LeedsKey).Replace("ADT^A03^ADT_A03", "ADT^A08^ADT_A01"), Hl7Acknowledgement.Rejected, GatewayErrorCodes.UnsupportedMessageType, "MSH-9"),
+            (AdtA03Writer.Write(n with { DateTimeOfDeath = null }, GatewayHost.LeedsKey).Replace("|Y|", "|N|").Replace("|20\r", "|01\r"), Hl7Acknowledgement.Error, GatewayErrorCodes.NotADeath, "PID-30"),
+            (AdtA03Writer.Write(n, GatewayHost.LeedsKey).Replace("ADT^A03^ADT_A03", "ADT^A02^ADT_A02"), Hl7Acknowledgement.Rejected, GatewayErrorCodes.UnsupportedMessageType, "MSH-9"),
             (AdtA03Writer.Write(n, GatewayHost.ManchesterKey), Hl7Acknowledgement.Error, GatewayErrorCodes.OtherOdsCode, "publisherOdsCode"),
             (AdtA03Writer.Write(n, GatewayHost.RevokedKey), Hl7Acknowledgement.Rejected, GatewayErrorCodes.Unauthenticated, "MSH-8"),
             (AdtA03Writer.Write(n), Hl7Acknowledgement.Rejected, GatewayErrorCodes.Unauthenticated, "MSH-8"),

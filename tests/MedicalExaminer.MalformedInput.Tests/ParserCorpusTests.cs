@@ -13,7 +13,7 @@ namespace MedicalExaminer.MalformedInput.Tests;
 /// </summary>
 public sealed class ParserCorpusTests
 {
-    private static readonly NotificationReader Reader = new(Options.Create(new GatewayOptions()));
+    private static readonly NotificationReader Reader = new(Options.Create(new GatewayOptions()), Gateway.Profiles.PublisherProfiles.Of(new GatewayOptions()));
 
     /// <summary>The code and field the readers and the parser refuse a body with; null when they accept it.</summary>
     public static ValidationError? Refusal(string format, byte[] body)

@@ -178,10 +178,9 @@ public static partial class NotificationValidator
         }
 
         OptionalText(practitioner.Name, "attendingPractitioner.name", NameMaxLength, errors);
-        if (practitioner.AvailableWithinReasonableTime is null)
-        {
-            errors.Add(new(ValidationErrorCodes.Required, "attendingPractitioner.availableWithinReasonableTime"));
-        }
+
+        // availableWithinReasonableTime may be absent: unknown is not "unavailable" (DOMAIN §3 (f), corrected in issue 16);
+        // the case stays with the ME and the officer confirms it.
     }
 
     private static void ValidateCause(ProposedCauseOfDeath? cause, List<ValidationError> errors)

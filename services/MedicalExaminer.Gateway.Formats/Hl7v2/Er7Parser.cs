@@ -22,6 +22,15 @@ public static class Er7Parser
     public static Er7Message Parse(string message)
     {
         ArgumentNullException.ThrowIfNull(message);
+
+        // Read leniently where it is unambiguous: blank lines before MSH (file exports), and a file export that
+        // doubled every backslash, seen in MSH-2 as ^~\\& (every escape sequence then has its backslashes doubled too).
+        message = message.TrimStart('\r', '\n');
+        if (message.Length > 9 && message.StartsWith("MSH", StringComparison.Ordinal) && message[4..].StartsWith("^~\\\\&", StringComparison.Ordinal) && message[9] == message[3])
+        {
+            message = message.Replace("\\\\", "\\", StringComparison.Ordinal);
+        }
+
         if (!message.StartsWith("MSH", StringComparison.Ordinal) || message.Length < 8)
         {
             throw new NotificationRejectedException(GatewayErrorCodes.MalformedHl7, "MSH");
@@ -56,7 +65,7 @@ public static class Er7Parser
     {
         try
         {
-            if (body.StartsWith("\xEF\xBB\xBF"u8))
+            if (body.StartsWith(Hl7Text.Utf8ByteOrderMark))
             {
                 body = body[3..];
             }

@@ -19,6 +19,8 @@ public static class Hl7Text
 
     public static Charset Utf8 { get; } = new(StrictUtf8, "UNICODE UTF-8");
 
+    public static ReadOnlySpan<byte> Utf8ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
     /// <summary>The encoding of an HTTP <c>charset</c> parameter, or null when the gateway cannot read it.</summary>
     public static Charset? OfHttpCharset(string? charset) => charset?.Trim('"').ToLowerInvariant() switch
     {
@@ -45,7 +47,7 @@ public static class Hl7Text
     /// </summary>
     public static string Decode(ReadOnlySpan<byte> body, Charset? httpCharset, out Charset charset)
     {
-        if (body.StartsWith("\xEF\xBB\xBF"u8))
+        if (body.StartsWith(Hl7Text.Utf8ByteOrderMark))
         {
             body = body[3..];
         }

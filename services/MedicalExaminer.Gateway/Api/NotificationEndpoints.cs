@@ -64,7 +64,7 @@ public static class NotificationEndpoints
                     $"A notification is at most {DeathNotificationParser.MaxMessageBytes} bytes.", [new ValidationError(ValidationErrorCodes.Oversize, "$")]);
             }
 
-            contractJson = reader.ToContractJson(format, body, hl7Charset);
+            contractJson = reader.ToContractJson(format, body, hl7Charset, identity);
         }
         catch (NotificationRejectedException ex)
         {

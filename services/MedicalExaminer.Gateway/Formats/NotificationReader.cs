@@ -1,6 +1,8 @@
 using MedicalExaminer.Domain;
 using MedicalExaminer.Gateway.Formats.Fhir;
 using MedicalExaminer.Gateway.Formats.Hl7v2;
+using MedicalExaminer.Gateway.Auth;
+using MedicalExaminer.Gateway.Profiles;
 using MedicalExaminer.Gateway.Publishing;
 using Microsoft.Extensions.Options;
 using Microsoft.Net.Http.Headers;
@@ -11,7 +13,7 @@ namespace MedicalExaminer.Gateway.Formats;
 /// Turns a request body in any accepted format into the notification's contract JSON (DOMAIN §2).
 /// JSON passes through untouched; FHIR and HL7 v2 are mapped. Throws only <see cref="NotificationRejectedException"/>.
 /// </summary>
-public sealed class NotificationReader(IOptions<GatewayOptions> options)
+public sealed class NotificationReader(IOptions<GatewayOptions> options, PublisherProfiles profiles)
 {
     public const string Json = NotificationFormats.Json;
     public const string Fhir = NotificationFormats.Fhir;
@@ -65,15 +67,17 @@ public sealed class NotificationReader(IOptions<GatewayOptions> options)
         return format;
     }
 
-    public byte[] ToContractJson(string format, byte[] body, Hl7Text.Charset? hl7Charset = null) => format switch
+    /// <param name="publisher">The authenticated publisher, whose profile says how its messages are written; null reads them as the standards say.</param>
+    public byte[] ToContractJson(string format, byte[] body, Hl7Text.Charset? hl7Charset = null, PublisherIdentity? publisher = null) => format switch
     {
         Json => body,
         Fhir => NotificationPublisher.ToContractJson(FhirNotificationMapper.Map(body)),
-        Hl7 => MapHl7(ParseEr7(body, hl7Charset, out _)),
+        Hl7 => MapHl7(ParseEr7(body, hl7Charset, out _), publisher),
         _ => throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedMediaType, "Content-Type"),
     };
 
-    public byte[] MapHl7(Er7Message message) => NotificationPublisher.ToContractJson(AdtA03Mapper.Map(message, _hl7Zone));
+    public byte[] MapHl7(Er7Message message, PublisherIdentity? publisher = null) =>
+        NotificationPublisher.ToContractJson(AdtA03Mapper.Map(message, profiles.Hl7SenderOf(publisher, _hl7Zone)));
 
     public static Er7Message ParseEr7(ReadOnlySpan<byte> body) => ParseEr7(body, null, out _);
 

@@ -225,7 +225,7 @@ public sealed partial class MllpListener(
                 return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, $"rate limited: retry after {retry} s", GatewayErrorCodes.RateLimited, "MSH", "207", charset), charset);
             }
 
-            var contractJson = reader.MapHl7(message);
+            var contractJson = reader.MapHl7(message, publisherIdentity);
             var outcome = await publisher.PublishAsync(contractJson, publisherIdentity, NotificationReader.Hl7, cancellationToken);
             return (outcome.Status switch
             {
