@@ -187,6 +187,108 @@ public sealed class KafkaTests
         Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
     }
 
+    [Theory]
+    [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void keda_reaches_the_bootstrap_service_by_its_namespace_qualified_name(string overlay)
+    {
+        // Issue 23: KEDA's operator resolves the name from its own namespace (keda), where the short name
+        // me-kafka-kafka-bootstrap does not exist: the scaler is never created and the workers never scale.
+        var resources = Manifests.Of(overlay);
+        var kafka = resources.Single(r => r.Kind == "Kafka");
+        var tlsListeners = Manifests.Objects(kafka.At("spec.kafka.listeners"))
+            .Where(l => l["tls"]?.GetValue<string>() == "true" && Manifests.At(l, "authentication.type")?.GetValue<string>() == "tls")
+            .Select(l => l["port"]!.GetValue<string>())
+            .ToHashSet(StringComparer.Ordinal);
+        var problems = new List<string>();
+        foreach (var scaledObject in resources.Where(r => r.Kind == "ScaledObject"))
+        {
+            var ns = scaledObject.Text("metadata.namespace");
+            foreach (var trigger in Manifests.Objects(scaledObject.At("spec.triggers")).Where(t => t["type"]!.GetValue<string>() == "kafka"))
+            {
+                foreach (var server in (Manifests.At(trigger, "metadata.bootstrapServers")?.GetValue<string>() ?? "").Split(','))
+                {
+                    var (host, port) = server.LastIndexOf(':') is var colon and > 0 ? (server[..colon], server[(colon + 1)..]) : (server, "");
+                    if (host != $"{kafka.Name}-kafka-bootstrap.{ns}.svc" && host != $"{kafka.Name}-kafka-bootstrap.{ns}.svc.cluster.local")
+                    {
+                        problems.Add($"{scaledObject} reaches Kafka at {server}: from KEDA's namespace that must be {kafka.Name}-kafka-bootstrap.{ns}.svc");
+                    }
+
+                    if (!tlsListeners.Contains(port))
+                    {
+                        problems.Add($"{scaledObject} reaches Kafka on port {port}, which is no TLS listener with client certificates (its TriggerAuthentication presents one)");
+                    }
+                }
+            }
+        }
+
+        Assert.Contains(resources, r => r.Kind == "ScaledObject");
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void kafka_runs_a_version_strimzi_1_2_supports(string overlay)
+    {
+        // Strimzi 1.2 supports Kafka 4.2.x and 4.3.x (k8s/README.md, "Versions"); 4.0 left with Strimzi 0.51.
+        var version = Manifests.Of(overlay).Single(r => r.Kind == "Kafka").Text("spec.kafka.version");
+
+        Assert.Matches(@"^4\.[23]\.[0-9]+$", version ?? "(unset)");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void the_operator_signs_in_with_scram_and_may_only_publish_read_dead_letters_and_describe_groups(string overlay)
+    {
+        // Issue 19: the `me` CLI's user. SCRAM-SHA-512 on a listener that offers it; ACLs: Write on the
+        // notifications topic only (publish, replay), Read on dead-letter topics only, Describe on groups, Read on
+        // its own group; literal names; nothing that creates, deletes, alters or reaches the cluster.
+        var resources = Manifests.Of(overlay);
+        var user = resources.Single(r => r.Kind == "KafkaUser" && r.Name == "me-operator");
+        var kafka = resources.Single(r => r.Kind == "Kafka");
+        var problems = new List<string>();
+        if (user.Text("spec.authentication.type") != "scram-sha-512")
+        {
+            problems.Add($"{user} authenticates with {user.Text("spec.authentication.type")}, not scram-sha-512");
+        }
+
+        if (!Manifests.Objects(kafka.At("spec.kafka.listeners")).Any(l => Manifests.At(l, "authentication.type")?.GetValue<string>() == "scram-sha-512" && l["tls"]?.GetValue<string>() == "true"))
+        {
+            problems.Add($"{kafka} has no TLS listener with scram-sha-512 authentication");
+        }
+
+        foreach (var acl in Manifests.Objects(user.At("spec.authorization.acls")))
+        {
+            var type = Manifests.At(acl, "resource.type")?.GetValue<string>();
+            var name = Manifests.At(acl, "resource.name")?.GetValue<string>() ?? "";
+            var pattern = Manifests.At(acl, "resource.patternType")?.GetValue<string>() ?? "literal";
+            var operations = (acl["operations"] as JsonArray ?? []).Select(o => o!.GetValue<string>()).ToList();
+            if (pattern != "literal" || name.Contains('*', StringComparison.Ordinal))
+            {
+                problems.Add($"{user} grants {type} {name} by {pattern} pattern: name each resource");
+            }
+
+            foreach (var operation in operations)
+            {
+                var allowed = (type, operation) switch
+                {
+                    ("topic", "Describe") => ContractTopics.Contains(name),
+                    ("topic", "Write") => name == MedicalExaminer.Contracts.Topics.DeathNotifications,
+                    ("topic", "Read") => ContractTopics.Contains(name) && name.Contains("dlq", StringComparison.Ordinal),
+                    ("group", "Describe") => true,
+                    ("group", "Read") => name == "me-cli-dlq",
+                    _ => false,
+                };
+                if (!allowed)
+                {
+                    problems.Add($"{user} may {operation} {type} {name}, more than the CLI needs");
+                }
+            }
+        }
+
+        Assert.Contains(Manifests.Objects(user.At("spec.authorization.acls")), a => Manifests.At(a, "resource.name")?.GetValue<string>() == MedicalExaminer.Contracts.Topics.DeathNotificationsDeadLetter);
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
     private static IEnumerable<Resource> Topics(string overlay) => Manifests.Of(overlay).Where(r => r.Kind == "KafkaTopic");
 
     private static bool IsDeadLetter(Resource topic) => topic.Text("spec.topicName")!.Contains("dlq", StringComparison.Ordinal);

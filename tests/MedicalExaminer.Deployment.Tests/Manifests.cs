@@ -21,10 +21,16 @@ public sealed record Resource(JsonObject Node)
 /// <summary>The output of <c>kubectl kustomize</c> for each overlay, rendered once per test run.</summary>
 public static class Manifests
 {
-    private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<Resource>>> Rendered = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<string>> Rendered = new(StringComparer.Ordinal);
+
+    private static readonly ConcurrentDictionary<string, Lazy<IReadOnlyList<Resource>>> Parsed = new(StringComparer.Ordinal);
+
+    /// <summary>The overlay as <c>kubectl kustomize</c> prints it.</summary>
+    public static string Yaml(string overlay) =>
+        Rendered.GetOrAdd(overlay, name => new Lazy<string>(() => Kubectl.Kustomize(Repository.Overlay(name)))).Value;
 
     public static IReadOnlyList<Resource> Of(string overlay) =>
-        Rendered.GetOrAdd(overlay, name => new Lazy<IReadOnlyList<Resource>>(() => Parse(Kubectl.Kustomize(Repository.Overlay(name))))).Value;
+        Parsed.GetOrAdd(overlay, name => new Lazy<IReadOnlyList<Resource>>(() => Parse(Yaml(name)))).Value;
 
     public static IReadOnlyList<Resource> Parse(string yaml)
     {

@@ -12,9 +12,18 @@ public sealed partial class PostgresTests
         var cluster = Assert.Single(resources, r => r.Kind == "Cluster");
 
         Assert.Equal("3", cluster.Text("spec.instances"));
-        Assert.NotNull(cluster.At("spec.backup.barmanObjectStore.destinationPath"));
+        // CloudNativePG 1.30: backups through the Barman Cloud plugin, not the deprecated built-in barmanObjectStore.
+        Assert.Null(cluster.At("spec.backup.barmanObjectStore"));
+        var plugin = Assert.Single(Manifests.Objects(cluster.At("spec.plugins")), p => p["name"]?.GetValue<string>() == "barman-cloud.cloudnative-pg.io");
+        Assert.Equal("true", plugin["isWALArchiver"]?.GetValue<string>());
+        var store = Assert.Single(resources, r => r.Kind == "ObjectStore");
+        Assert.Equal(store.Name, Manifests.At(plugin, "parameters.barmanObjectName")?.GetValue<string>());
+        Assert.NotNull(store.Text("spec.configuration.destinationPath"));
+        Assert.Equal("30d", store.Text("spec.retentionPolicy"));
         var backup = Assert.Single(resources, r => r.Kind == "ScheduledBackup");
         Assert.Equal(cluster.Name, backup.Text("spec.cluster.name"));
+        Assert.Equal("plugin", backup.Text("spec.method"));
+        Assert.Equal("barman-cloud.cloudnative-pg.io", backup.Text("spec.pluginConfiguration.name"));
     }
 
     [Fact]

@@ -25,6 +25,20 @@ public sealed class RenderTests
     }
 
     [Fact]
+    public void every_kustomization_uses_the_current_syntax()
+    {
+        // Issue 23: bases, patchesJson6902 and patchesStrategicMerge are deprecated (resources and patches replace them).
+        string[] deprecated = ["bases:", "patchesJson6902:", "patchesStrategicMerge:", "commonLabels:", "vars:"];
+        var problems = Directory.EnumerateFiles(Repository.K8s, "kustomization.yaml", SearchOption.AllDirectories)
+            .SelectMany(file => File.ReadAllLines(file)
+                .Where(line => deprecated.Any(d => line.StartsWith(d, StringComparison.Ordinal)))
+                .Select(line => $"{Path.GetRelativePath(Repository.Root, file)}: {line.Trim()}"))
+            .ToList();
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    [Fact]
     public void a_broken_manifest_fails_the_render()
     {
         var dir = Directory.CreateTempSubdirectory("kustomize-");

@@ -74,8 +74,8 @@ public sealed class ScalingAndRolloutTests
     [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void the_migration_runs_to_completion_before_any_service_is_applied(string overlay)
     {
-        // k8s/README.md "Rolling out": Argo CD runs the PreSync hook first; kubectl applies everything but the
-        // components migration, worker and api, then the migration Job, then the rest.
+        // k8s/README.md "Rolling out": with kubectl, everything but the components migration, worker and api
+        // first, then the migration Job, then the rest; with Argo CD, sync waves (below).
         var resources = Manifests.Of(overlay);
         var problems = new List<string>();
         foreach (var service in ServiceConfiguration.In(resources))
@@ -84,9 +84,9 @@ public sealed class ScalingAndRolloutTests
             var component = workload.Text("metadata.labels.[app.kubernetes.io/component]");
             if (workload.Kind == "Job")
             {
-                if (component != "migration" || workload.Text("metadata.annotations.[argocd.argoproj.io/hook]") != "PreSync")
+                if (component != "migration")
                 {
-                    problems.Add($"{workload} must be component migration and an Argo CD PreSync hook");
+                    problems.Add($"{workload} must be component migration");
                 }
 
                 if (workload.Text("spec.template.spec.restartPolicy") is not ("Never" or "OnFailure"))
@@ -108,6 +108,68 @@ public sealed class ScalingAndRolloutTests
 
     [Theory]
     [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
+    public void argo_cd_runs_the_migration_after_the_secrets_it_mounts_exist_and_before_any_workload(string overlay)
+    {
+        // Issue 23: a PreSync hook runs before the Sync phase creates the database Cluster, so the Secrets it
+        // mounts never appear and the first sync deadlocks. The Job must be a Sync hook in a wave after every
+        // resource that generates a Secret it uses, and before every workload and autoscaler.
+        var resources = Manifests.Of(overlay);
+        var job = resources.Single(r => r.Kind == "Job" && r.Text("metadata.labels.[app.kubernetes.io/component]") == "migration");
+        var problems = new List<string>();
+        if (job.Text("metadata.annotations.[argocd.argoproj.io/hook]") != "Sync")
+        {
+            problems.Add($"{job} is hook {job.Text("metadata.annotations.[argocd.argoproj.io/hook]") ?? "(none)"}; expected Sync (a PreSync hook runs before the Cluster exists)");
+        }
+
+        if (job.Text("metadata.annotations.[argocd.argoproj.io/hook-delete-policy]")?.Split(',').Contains("BeforeHookCreation") != true)
+        {
+            problems.Add($"{job} must be replaced on every sync (hook-delete-policy BeforeHookCreation): its template is immutable, and an image bump must run it again");
+        }
+
+        var jobWave = Wave(job);
+        var workload = new Workload(job);
+        var secrets = Manifests.Objects(workload.PodSpec["volumes"]).Select(v => Manifests.At(v, "secret.secretName")?.GetValue<string>())
+            .Concat(workload.Containers.SelectMany(c => Manifests.Objects(c["env"])).Select(e => Manifests.At(e, "valueFrom.secretKeyRef.name")?.GetValue<string>()))
+            .OfType<string>()
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        Assert.NotEmpty(secrets);
+        foreach (var secret in secrets)
+        {
+            foreach (var producer in Producers(resources, secret).Where(p => Wave(p) >= jobWave))
+            {
+                problems.Add($"{job} (wave {jobWave}) mounts Secret {secret}, which {producer} (wave {Wave(producer)}) generates: it must come in an earlier wave");
+            }
+        }
+
+        foreach (var later in resources.Where(r => r.Kind is "Deployment" or "HorizontalPodAutoscaler" or "ScaledObject").Where(r => Wave(r) <= jobWave))
+        {
+            problems.Add($"{later} is in wave {Wave(later)}, not after the migration (wave {jobWave})");
+        }
+
+        foreach (var policy in resources.Where(r => r.Kind == "NetworkPolicy").Where(r => Wave(r) >= jobWave))
+        {
+            problems.Add($"{policy} is in wave {Wave(policy)}: the migration's pod would start under default deny before it");
+        }
+
+        Assert.True(problems.Count == 0, string.Join(Environment.NewLine, problems));
+    }
+
+    /// <summary>The operator-managed resources that generate a Secret of this name (CloudNativePG's cluster Secrets, Strimzi's CA and user Secrets).</summary>
+    private static IEnumerable<Resource> Producers(IReadOnlyList<Resource> resources, string secret) => resources.Where(r => r.Kind switch
+    {
+        "Cluster" => new[] { "-app", "-ca", "-server", "-superuser", "-replication" }.Any(suffix => secret == r.Name + suffix),
+        "Kafka" => secret.StartsWith(r.Name + "-cluster-ca", StringComparison.Ordinal) || secret.StartsWith(r.Name + "-clients-ca", StringComparison.Ordinal),
+        "KafkaUser" => secret == r.Name,
+        _ => false,
+    });
+
+    /// <summary>An object's Argo CD sync wave (0 when unset).</summary>
+    private static int Wave(Resource resource) =>
+        int.Parse(resource.Text("metadata.annotations.[argocd.argoproj.io/sync-wave]") ?? "0", CultureInfo.InvariantCulture);
+
+    [Theory]
+    [MemberData(nameof(Overlays.All), MemberType = typeof(Overlays))]
     public void telemetry_reaches_the_collector_and_prometheus_scrapes_it(string overlay)
     {
         var resources = Manifests.Of(overlay);
@@ -126,14 +188,18 @@ public sealed class ScalingAndRolloutTests
 
         foreach (var monitor in resources.Where(r => r.Kind == "ServiceMonitor"))
         {
-            var target = resources.Where(r => r.Kind == "Service")
-                .SingleOrDefault(s => Manifests.Selects(monitor.At("spec.selector.matchLabels"), Manifests.Labels(s)));
+            var targets = resources.Where(r => r.Kind == "Service")
+                .Where(s => Manifests.Selects(monitor.At("spec.selector.matchLabels"), Manifests.Labels(s)))
+                .ToList();
+            if (targets.Count == 0)
+            {
+                problems.Add($"{monitor} selects no Service");
+            }
+
             foreach (var port in Manifests.Objects(monitor.At("spec.endpoints")).Select(e => e["port"]?.GetValue<string>()))
             {
-                if (target is null || !Manifests.Objects(target.At("spec.ports")).Any(p => p["name"]?.GetValue<string>() == port))
-                {
-                    problems.Add($"{monitor} scrapes port {port} of {target?.ToString() ?? "no Service"}, which has no such port");
-                }
+                problems.AddRange(targets.Where(t => !Manifests.Objects(t.At("spec.ports")).Any(p => p["name"]?.GetValue<string>() == port))
+                    .Select(t => $"{monitor} scrapes port {port} of {t}, which has no such port"));
             }
         }
 
