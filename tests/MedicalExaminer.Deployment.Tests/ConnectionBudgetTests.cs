@@ -109,13 +109,21 @@ public sealed class ConnectionBudgetTests
     private static List<string> SessionState(Deployable deployable)
     {
         string[] markers = ["CREATE TEMP TABLE", "CREATE TEMPORARY TABLE", "pg_advisory_lock(", "LISTEN ", "SET SESSION "];
+        var own = SourceFiles(deployable.Directory).ToList();
+        var ownText = string.Join('\n', own.Select(File.ReadAllText));
         var found = new List<string>();
         foreach (var directory in ProjectClosure(deployable.ProjectFile).Select(Path.GetDirectoryName).OfType<string>().Distinct(StringComparer.Ordinal))
         {
-            foreach (var file in Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
-                .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
-                    && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
+            var isOwn = directory == deployable.Directory;
+            foreach (var file in SourceFiles(directory))
             {
+                // A shared library's class counts for the services whose own code names it (the casework library's
+                // intake writer is the intake worker's, not the scrutiny API's, though both reference the library).
+                if (!isOwn && !ownText.Contains(Path.GetFileNameWithoutExtension(file), StringComparison.Ordinal))
+                {
+                    continue;
+                }
+
                 var text = File.ReadAllText(file);
                 found.AddRange(markers.Where(m => text.Contains(m, StringComparison.OrdinalIgnoreCase))
                     .Select(m => $"{m.Trim()} ({Path.GetRelativePath(Repository.Root, file)})"));
@@ -124,6 +132,11 @@ public sealed class ConnectionBudgetTests
 
         return found;
     }
+
+    private static IEnumerable<string> SourceFiles(string directory) =>
+        Directory.EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)
+                && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}", StringComparison.Ordinal));
 
     private static HashSet<string> ProjectClosure(string projectFile)
     {
@@ -140,9 +153,11 @@ public sealed class ConnectionBudgetTests
             foreach (var reference in XDocument.Load(project).Descendants("ProjectReference").Select(e => (string?)e.Attribute("Include")).OfType<string>())
             {
                 var path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(project)!, reference.Replace("$(RepoRoot)", Repository.Root + Path.DirectorySeparatorChar, StringComparison.Ordinal).Replace('\\', Path.DirectorySeparatorChar)));
-                // The services reference the migrator for its schema-version readiness check only; its runner (session
-                // advisory lock, DDL) runs in the migration Job, which connects to the primary directly.
-                if (path.StartsWith(services, StringComparison.Ordinal) && !path.EndsWith("MedicalExaminer.Migrator.csproj", StringComparison.Ordinal))
+                // The services reference the migrations library for its schema-version readiness check only; its runner
+                // (session advisory lock, DDL) runs in the migration Job, which connects to the primary directly.
+                if (path.StartsWith(services, StringComparison.Ordinal)
+                    && !path.EndsWith("MedicalExaminer.Migrations.csproj", StringComparison.Ordinal)
+                    && !path.EndsWith("MedicalExaminer.Migrator.csproj", StringComparison.Ordinal))
                 {
                     pending.Push(path);
                 }
