@@ -63,23 +63,16 @@ public static class ScrutinyMetricsExtensions
     /// <summary>The HTTP surface: authentication, the regulator API with its OpenAPI document, CSV, the dashboard.</summary>
     public static WebApplicationBuilder AddMetricsWeb(this WebApplicationBuilder builder)
     {
-        builder.AddMeAuthentication();
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.TypeInfoResolverChain.Insert(0, MetricsJsonContext.Default));
-        builder.Services.AddDemoSignIn(provider => new DemoSignInSettings
-        {
-            Enabled = provider.GetRequiredService<IOptions<MetricsOptions>>().Value.DemoSignIn,
-            // Only the roles that may read metrics: regulators first, then each office's medical examiner.
-            Offer = users => users.Where(u => u.Role is Roles.Regulator or Roles.MedicalExaminer).OrderBy(u => u.Role != Roles.Regulator),
-            Hint = "Development server: choose a demo user. Regulators see suppressed figures for every office; a medical examiner sees their own office's figures.",
-        });
-        builder.Services.AddRazorPages(pages =>
-        {
-            pages.Conventions.AuthorizeFolder("/", Policies.MetricsReader);
-            pages.Conventions.AllowAnonymousToPage("/SignIn");
-            pages.Conventions.AllowAnonymousToPage("/Forbidden");
-        });
+        builder.AddNhsWebUi(
+            provider => new DemoSignInSettings
+            {
+                Enabled = provider.GetRequiredService<IOptions<MetricsOptions>>().Value.DemoSignIn,
+                // Only the roles that may read metrics: regulators first, then each office's medical examiner.
+                Offer = users => users.Where(u => u.Role is Roles.Regulator or Roles.MedicalExaminer).OrderBy(u => u.Role != Roles.Regulator),
+                Hint = "Development server: choose a demo user. Regulators see suppressed figures for every office; a medical examiner sees their own office's figures.",
+            },
+            pages => pages.AuthorizeFolder("/", Policies.MetricsReader));
         return builder;
     }
 
@@ -98,16 +91,10 @@ public static class ScrutinyMetricsExtensions
         builder.AddMetricsWeb();
 
         var app = builder.Build();
-        app.UseStatusCodePages();
-        app.UseNhsUkFrontend();
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseNhsWebUi();
         app.MapDefaultEndpoints();
         app.MapPrometheusScrapingEndpoint(PrometheusPath);
-        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapMetricsEndpoints();
-        app.MapRazorPages();
-        app.MapSignOut();
         return app;
     }
 }

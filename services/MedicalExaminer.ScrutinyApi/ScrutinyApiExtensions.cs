@@ -69,14 +69,17 @@ public static class ScrutinyApiExtensions
     /// <summary>The HTTP surface: authentication, the JSON API with its OpenAPI document, and the web UI.</summary>
     public static WebApplicationBuilder AddScrutinyWeb(this WebApplicationBuilder builder)
     {
-        builder.AddMeAuthentication();
         builder.Services.AddOptions<WebUiOptions>()
             .Bind(builder.Configuration.GetSection(WebUiOptions.Section))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddDemoSignIn(provider => new DemoSignInSettings { Enabled = provider.GetRequiredService<IOptions<WebUiOptions>>().Value.DemoSignIn });
-        builder.Services.AddProblemDetails();
-        builder.Services.AddOpenApi();
+        builder.AddNhsWebUi(
+            provider => new DemoSignInSettings { Enabled = provider.GetRequiredService<IOptions<WebUiOptions>>().Value.DemoSignIn },
+            pages =>
+            {
+                pages.AuthorizeFolder("/", Policies.CaseReader);
+                pages.AuthorizeFolder("/Admin", Policies.Admin);
+            });
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, ContractsJsonContext.Default);
@@ -85,13 +88,6 @@ public static class ScrutinyApiExtensions
         });
         // Inputs are size-limited (DESIGN §6): no workflow step needs more than a few KiB.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = 64 * 1024);
-        builder.Services.AddRazorPages(pages =>
-        {
-            pages.Conventions.AuthorizeFolder("/", Policies.CaseReader);
-            pages.Conventions.AllowAnonymousToPage("/SignIn");
-            pages.Conventions.AllowAnonymousToPage("/Forbidden");
-            pages.Conventions.AuthorizeFolder("/Admin", Policies.Admin);
-        });
         return builder;
     }
 
@@ -111,17 +107,9 @@ public static class ScrutinyApiExtensions
         builder.AddScrutinyWeb();
 
         var app = builder.Build();
-        app.UseStatusCodePages();
-        // The NHS design system, bundled at build time into the output folder (MedicalExaminer.WebUi).
-        app.UseNhsUkFrontend();
-
-        app.UseAuthentication();
-        app.UseAuthorization();
+        app.UseNhsWebUi();
         app.MapDefaultEndpoints();
-        app.MapOpenApi("/openapi/{documentName}.json");
         app.MapCaseEndpoints();
-        app.MapRazorPages();
-        app.MapSignOut();
         return app;
     }
 }

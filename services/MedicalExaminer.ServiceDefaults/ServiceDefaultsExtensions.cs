@@ -26,6 +26,9 @@ public static class ServiceDefaultsExtensions
     /// <summary>Every ActivitySource and Meter of this service family starts with this prefix.</summary>
     public const string TelemetryPrefix = "MedicalExaminer";
 
+    /// <summary>The ActivitySource and Meter of System.Net.Http's HttpClient (.NET 9 and later).</summary>
+    public const string HttpClientTelemetry = "System.Net.Http";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName)
         where TBuilder : IHostApplicationBuilder
     {
@@ -41,6 +44,9 @@ public static class ServiceDefaultsExtensions
             .ConfigureResource(resource => resource.AddService(serviceName))
             .WithTracing(tracing => tracing
                 .AddSource($"{TelemetryPrefix}.*")
+                // Outgoing HTTP (Notify, the OIDC provider's metadata and keys, the registrar): .NET's own client
+                // spans, which carry the URL with its query values redacted, and its request metrics below.
+                .AddSource(HttpClientTelemetry)
                 .AddAspNetCoreInstrumentation(options =>
                 {
                     // Health probes every few seconds would drown the traces that matter.
@@ -53,6 +59,7 @@ public static class ServiceDefaultsExtensions
                 .AddNpgsql())
             .WithMetrics(metrics => metrics
                 .AddMeter($"{TelemetryPrefix}.*")
+                .AddMeter(HttpClientTelemetry)
                 .AddAspNetCoreInstrumentation()
                 .AddRuntimeInstrumentation()
                 .AddNpgsqlInstrumentation());

@@ -1,8 +1,4 @@
 using MedicalExaminer.Security;
-using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace MedicalExaminer.WebUi;
@@ -34,14 +30,6 @@ public sealed record DemoUserDirectory(IReadOnlyList<DemoUser> Users);
 
 public static class DemoSignInExtensions
 {
-    /// <summary><c>POST /sign-out</c>: ends the UI session and returns to the sign-in page (every web UI has it).</summary>
-    public static IEndpointConventionBuilder MapSignOut(this IEndpointRouteBuilder app) =>
-        app.MapPost("/sign-out", async (HttpContext context) =>
-        {
-            await context.SignOutAsync(AuthenticationExtensions.CookieScheme);
-            return Results.Redirect("/sign-in");
-        }).ExcludeFromDescription();
-
     /// <summary>Registers the settings of the shared sign-in page.</summary>
     public static IServiceCollection AddDemoSignIn(this IServiceCollection services, Func<IServiceProvider, DemoSignInSettings> settings) =>
         services.AddSingleton(provider =>

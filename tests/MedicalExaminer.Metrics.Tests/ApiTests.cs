@@ -93,6 +93,18 @@ public sealed class ApiTests(PostgresFixture postgres, KafkaClusterFixture kafka
         Assert.All(lines.Skip(1), line => Assert.Equal(header.Length, line.Split(',').Length));
     }
 
+    [Theory]
+    [InlineData("=HYPERLINK(\"http://example.invalid\",\"x\")", "\"'=HYPERLINK(\"\"http://example.invalid\"\",\"\"x\"\")\"")]
+    [InlineData("+1+cmd", "'+1+cmd")]
+    [InlineData("-2+3", "'-2+3")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("\t=1", "'\t=1")]
+    [InlineData("\r=1", "\"'\r=1\"")]
+    [InlineData("Leeds Teaching Hospitals", "Leeds Teaching Hospitals")]
+    [InlineData("North East and Yorkshire", "North East and Yorkshire")]
+    public void a_csv_text_cell_a_spreadsheet_would_run_as_a_formula_is_written_as_text(string value, string written) =>
+        Assert.Equal(written, FiguresCsv.TextCell(value));
+
     [Fact]
     public async Task a_regulator_never_reaches_case_level_data_or_free_text()
     {

@@ -45,6 +45,9 @@ public static class AuthorizationMatrix
     // Public: probes (Kubernetes calls them without credentials; they say nothing but healthy or not).
     private const string Public200 = "200 200 200 200 200 200 200 200 200 200 200 200";
 
+    /// <summary>Anyone may read why a sign-in was refused; the page itself answers 403.</summary>
+    private const string Public403 = "403 403 403 403 403 403 403 403 403 403 403 403";
+
     // Sign-out ends a cookie session whoever asks; it reveals nothing and changes nothing else.
     private const string Redirect = "302 302 302 302 302 302 302 302 302 302 302 302";
 
@@ -149,6 +152,7 @@ public static class AuthorizationMatrix
         }, "403 403 403 403 302 403 403 403 302 401 401 401"));
         rows.Add(new($"{Api} * /forbidden", "the refusal page", c => c.GetAsync(Api, "/forbidden"), Public200));
         rows.Add(new($"{Api} * /sign-in", "the sign-in page", c => c.GetAsync(Api, "/sign-in"), Public200));
+        rows.Add(new($"{Api} * /sign-in/refused", "why a sign-in was refused", c => c.GetAsync(Api, "/sign-in/refused?reason=no-role"), Public403));
 
         // ── Metrics service ──────────────────────────────────────────────────────────
         rows.Add(new($"{Metrics} GET /api/metrics/", "figures of the own office", c => c.GetAsync(Metrics, $"/api/metrics/?office={Own}"),
@@ -161,6 +165,7 @@ public static class AuthorizationMatrix
             "200 403 403 403 403 200 403 403 302 401 401 401"));
         rows.Add(new($"{Metrics} * /forbidden", "the refusal page", c => c.GetAsync(Metrics, "/forbidden"), Public200));
         rows.Add(new($"{Metrics} * /sign-in", "the sign-in page", c => c.GetAsync(Metrics, "/sign-in"), Public200));
+        rows.Add(new($"{Metrics} * /sign-in/refused", "why a sign-in was refused", c => c.GetAsync(Metrics, "/sign-in/refused?reason=no-role"), Public403));
 
         // The Prometheus scrape: counters labelled office and period only (no case, no person); scraped in-cluster.
         rows.Add(new($"{Metrics} * /metrics", "Prometheus scrape", c => c.GetAsync(Metrics, "/metrics"), Public200));

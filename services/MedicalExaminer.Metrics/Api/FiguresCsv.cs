@@ -9,7 +9,8 @@ namespace MedicalExaminer.Metrics.Api;
 /// <summary>
 /// A figure table as RFC 4180 CSV for spreadsheets: one row per office (and national) and period, one column
 /// per metric; a suppressed figure is <c>*</c>, a figure that does not apply is empty. UTF-8 with a byte-order
-/// mark so that spreadsheet programs do not guess another encoding.
+/// mark so that spreadsheet programs do not guess another encoding. Text cells (office names and the like come from
+/// configuration) that a spreadsheet would run as a formula are defused (OWASP "CSV injection").
 /// </summary>
 public static class FiguresCsv
 {
@@ -22,8 +23,8 @@ public static class FiguresCsv
         foreach (var row in table.Rows)
         {
             csv.AppendJoin(',', new[] { row.Period.Label, row.Scope, row.OfficeId ?? "", row.OfficeName ?? "", row.Region ?? "" }
-                .Concat(ScrutinyMetricNames.All.Select(m => Format(row[m])))
-                .Select(Escape));
+                .Select(TextCell)
+                .Concat(ScrutinyMetricNames.All.Select(m => Escape(Format(row[m])))));
             csv.Append("\r\n");
         }
 
@@ -37,6 +38,14 @@ public static class FiguresCsv
 
     public static string FileName(FigureTable table) =>
         $"scrutiny-metrics-{table.Granularity}-{table.Periods[0].Label}-to-{table.Periods[^1].Label}{(table.DisclosureControlled ? "" : "-unsuppressed")}.csv";
+
+    /// <summary>
+    /// A text cell as written: one starting with <c>=</c>, <c>+</c>, <c>-</c>, <c>@</c>, a tab or a carriage return
+    /// gets a leading apostrophe, so a spreadsheet shows it as text instead of evaluating it; then RFC 4180 quoting.
+    /// (Figures are numbers we format ourselves, negative ones included, and are not touched.)
+    /// </summary>
+    public static string TextCell(string field) =>
+        Escape(field.Length > 0 && field[0] is '=' or '+' or '-' or '@' or '\t' or '\r' ? "'" + field : field);
 
     private static string Escape(string field) =>
         field.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{field.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : field;
