@@ -21,7 +21,7 @@ public sealed class AuditTests(PostgresFixture postgres)
     private static readonly string[] NoCaseData =
     [
         $"{Api} * /health/live", $"{Api} * /health/ready", $"{Api} GET /openapi/{{documentName}}.json", $"{Api} POST /sign-out",
-        $"{Api} * /forbidden", $"{Api} * /sign-in",
+        $"{Api} * /forbidden", $"{Api} * /sign-in", $"{Api} * /sign-in/refused",
         // Counts per queue: numbers only, no case.
         $"{Api} GET /api/offices/{{officeId}}/queues",
     ];
