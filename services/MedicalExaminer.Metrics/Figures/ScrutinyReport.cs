@@ -74,13 +74,9 @@ public sealed class ScrutinyReport(FigureStore store, IOptions<MetricsOptions> o
         }
 
         var cube = new Cube(officeKeys, quarters);
-        var lines = cube.Lines();
-        var suppressed = new Dictionary<string, bool[]>(StringComparer.Ordinal);
-        foreach (var metric in ScrutinyMetricNames.Counts)
-        {
-            var values = cube.Cells.Select(c => raw.TryGetValue(c, out var f) ? f[metric] : 0L).ToList();
-            suppressed[metric] = viewer.Unsuppressed ? new bool[values.Count] : DisclosureControl.Suppress(values, lines);
-        }
+        var suppressed = viewer.Unsuppressed
+            ? ScrutinyMetricNames.Counts.ToDictionary(m => m, _ => new bool[cube.Cells.Count], StringComparer.Ordinal)
+            : SuppressTogether(cube, (metric, cell) => raw.TryGetValue(cell, out var f) ? f[metric] : 0L);
 
         var rows = new List<FigureRow>();
         var periods = query.Periods().ToList();
@@ -112,6 +108,70 @@ public sealed class ScrutinyReport(FigureStore store, IOptions<MetricsOptions> o
                 period,
                 Figures(figures, metric => suppressed[metric][cellIndex]));
         }
+    }
+
+    /// <summary>
+    /// Figures that nest: each child counts a subset of its parent's cases, so parent − child is a count a
+    /// reader can work out (completed cases with no bereaved discussion held, referrals the coroner has not
+    /// declined, ...). Only subsets the figure SQL guarantees are listed.
+    /// </summary>
+    internal static readonly (string Parent, string Child)[] Nestings =
+    [
+        (ScrutinyMetricNames.DeathsNotified, ScrutinyMetricNames.CoronerReferralRecommended),
+        .. ReasonCodes.All.Select(code => (ScrutinyMetricNames.CoronerReferralRecommended, ScrutinyMetricNames.Reason(code))),
+        (ScrutinyMetricNames.ReferredToCoroner, ScrutinyMetricNames.CoronerDeclined),
+        (ScrutinyMetricNames.ScrutinyCompleted, ScrutinyMetricNames.BereavedDiscussionHeld),
+        (ScrutinyMetricNames.ScrutinyCompleted, ScrutinyMetricNames.WithinRegistrationTarget),
+        (ScrutinyMetricNames.UrgentReleaseDecided, ScrutinyMetricNames.UrgentReleaseMet),
+    ];
+
+    /// <summary>
+    /// Disclosure control over every count at once: the cube's lines for each metric, and for each nesting
+    /// a line parent = child + remainder in every cell, the remainder an unpublished cell. Suppressing the
+    /// metrics one by one would let a reader subtract a published child from its published parent and learn
+    /// a small remainder (a suppressed count in all but name).
+    /// </summary>
+    private static Dictionary<string, bool[]> SuppressTogether(Cube cube, Func<string, (string? Office, Period Period), long> valueOf)
+    {
+        var metrics = ScrutinyMetricNames.Counts;
+        var size = cube.Cells.Count;
+        var metricIndex = metrics.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.Ordinal);
+        var values = new List<long>(size * (metrics.Count + Nestings.Length));
+        foreach (var metric in metrics)
+        {
+            values.AddRange(cube.Cells.Select(cell => valueOf(metric, cell)));
+        }
+
+        var cubeLines = cube.Lines();
+        var lines = new List<TotalLine>();
+        for (var m = 0; m < metrics.Count; m++)
+        {
+            var offset = m * size;
+            lines.AddRange(cubeLines.Select(l => new TotalLine(l.Total + offset, [.. l.Parts.Select(p => p + offset)])));
+        }
+
+        var unpublished = new HashSet<int>();
+        foreach (var (parent, child) in Nestings)
+        {
+            var parentOffset = metricIndex[parent] * size;
+            var childOffset = metricIndex[child] * size;
+            var remainderOffset = values.Count;
+            for (var cell = 0; cell < size; cell++)
+            {
+                var remainder = values[parentOffset + cell] - values[childOffset + cell];
+                if (remainder < 0)
+                {
+                    throw new InvalidOperationException($"{child} exceeds {parent}: the figures do not nest as declared.");
+                }
+
+                values.Add(remainder);
+                unpublished.Add(remainderOffset + cell);
+                lines.Add(new TotalLine(parentOffset + cell, [childOffset + cell, remainderOffset + cell]));
+            }
+        }
+
+        var hidden = DisclosureControl.Suppress(values, lines, unpublished);
+        return metrics.ToDictionary(m => m, m => hidden[(metricIndex[m] * size)..((metricIndex[m] + 1) * size)], StringComparer.Ordinal);
     }
 
     /// <summary>Counts, then rates and hours, each hidden when any count it is made from is hidden.</summary>
