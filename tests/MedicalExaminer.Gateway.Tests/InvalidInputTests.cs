@@ -52,7 +52,8 @@ public sealed class InvalidInputTests(KafkaClusterFixture kafka)
         const string Type = NotificationReader.FhirMediaType;
         yield return Text("fhir truncated", bundle[..(bundle.Length / 2)], Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MalformedFhir, null);
         yield return Text("fhir wrong type", bundle.Replace("\"birthDate\":\"", "\"birthDate\":19"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MalformedFhir, null);
-        yield return Text("fhir not a bundle", """{"resourceType":"Patient","id":"p1"}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedResource, "resourceType");
+        yield return Text("fhir neither a bundle nor a patient", """{"resourceType":"Location","id":"p1"}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedResource, "resourceType");
+        yield return Text("fhir patient not known to be dead", """{"resourceType":"Patient","id":"p1"}""", Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "dateTimeOfDeath");
         yield return Text("fhir unknown element", bundle.Replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"red\","), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.InvalidFhir, null);
         yield return Text("fhir missing patient", """{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:9a0b3c1e-0c59-4f7e-9a3b-2f6c7d8e9f01","resource":{"resourceType":"Location","name":"Ward 3"}}]}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MissingResource, "Bundle.entry.resource(Patient)");
         yield return Text("fhir missing death time", FhirNotificationWriter.Write(Valid with { DateTimeOfDeath = null }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "dateTimeOfDeath");

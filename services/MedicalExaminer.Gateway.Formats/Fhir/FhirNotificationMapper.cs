@@ -38,7 +38,14 @@ public static class FhirNotificationMapper
 
     private static readonly FhirJsonDeserializer Deserializer = FhirJsonDeserializer.STRICT;
 
-    public static DeathNotification Map(ReadOnlySpan<byte> utf8Json)
+    /// <summary>LOINC 81956-5, date and time of death: the Observation that gives the time when the Patient says only deceasedBoolean.</summary>
+    public const string LoincDateTimeOfDeath = "81956-5";
+
+    public const string LoincSystem = "http://loinc.org";
+
+    /// <param name="publisherOdsCode">The authenticated publisher's ODS code: the publisher and site when the resources name none.</param>
+    /// <param name="publisherId">The authenticated publisher's id: the source system when <c>meta.source</c> is absent.</param>
+    public static DeathNotification Map(ReadOnlySpan<byte> utf8Json, string? publisherOdsCode = null, string? publisherId = null)
     {
         if (utf8Json.Length > DeathNotificationParser.MaxMessageBytes)
         {
@@ -51,8 +58,14 @@ public static class FhirNotificationMapper
         }
 
         CheckPropertyNames(utf8Json);
-        var bundle = Deserialize(utf8Json);
-        return Map(bundle);
+        var resource = Deserialize(utf8Json);
+        return resource switch
+        {
+            Bundle bundle => Map(bundle, publisherOdsCode, publisherId),
+            // A plain (UK Core) Patient with deceasedDateTime: a notification of its own, identified by the Patient's id.
+            Patient patient => Map(new Bundle { Type = Bundle.BundleType.Collection, Id = patient.Id, Meta = patient.Meta, Entry = [new Bundle.EntryComponent { Resource = patient }] }, publisherOdsCode, publisherId),
+            _ => throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType"),
+        };
     }
 
     /// <summary>
@@ -91,7 +104,7 @@ public static class FhirNotificationMapper
         }
     }
 
-    private static Bundle Deserialize(ReadOnlySpan<byte> utf8Json)
+    private static Resource Deserialize(ReadOnlySpan<byte> utf8Json)
     {
         Resource? resource;
         IEnumerable<CodedException> issues;
@@ -103,7 +116,7 @@ public static class FhirNotificationMapper
                 // The first issue's element path (never its message, which can quote the value).
                 var first = issues.FirstOrDefault();
                 var path = (first as ExtendedCodedException)?.InstancePath;
-                if (!string.IsNullOrEmpty(path) && path != "Bundle" && !path.StartsWith("Bundle.", StringComparison.Ordinal))
+                if (!string.IsNullOrEmpty(path) && path is not ("Bundle" or "Patient") && !path.StartsWith("Bundle.", StringComparison.Ordinal) && !path.StartsWith("Patient.", StringComparison.Ordinal))
                 {
                     // The path starts with the sender's resourceType, a value: one other than Bundle is not ours
                     // (found by the malformed-input corpus, which saw a misspelt type quoted back).
@@ -129,12 +142,17 @@ public static class FhirNotificationMapper
             throw new NotificationRejectedException(GatewayErrorCodes.MalformedFhir, "$");
         }
 
-        return resource as Bundle ?? throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType");
+        return resource is Bundle or Patient ? resource : throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedResource, "resourceType");
     }
 
-    public static DeathNotification Map(Bundle bundle)
+    /// <summary>
+    /// A Bundle of type message (MessageHeader first), transaction, collection or document (a Composition with its
+    /// sections): the resources are read the same way whichever carries them. Absence of one of our private extensions
+    /// is never a refusal: an unknown AP availability stays unknown (DOMAIN §3) and an unknown place of death is <c>other</c>.
+    /// </summary>
+    public static DeathNotification Map(Bundle bundle, string? publisherOdsCode = null, string? publisherId = null)
     {
-        if (bundle.Type is not (Bundle.BundleType.Collection or Bundle.BundleType.Message))
+        if (bundle.Type is not (Bundle.BundleType.Collection or Bundle.BundleType.Message or Bundle.BundleType.Transaction or Bundle.BundleType.Document))
         {
             throw new NotificationRejectedException(GatewayErrorCodes.InvalidFhir, "Bundle.type");
         }
@@ -149,7 +167,7 @@ public static class FhirNotificationMapper
         var patient = patients[0];
         var encounter = resources.Select(e => e.Resource).OfType<Encounter>().FirstOrDefault();
         var location = Resolve<Location>(resources, encounter?.Location.FirstOrDefault()?.Location) ?? resources.Select(e => e.Resource).OfType<Location>().FirstOrDefault();
-        var publisher = OdsOf(encounter?.ServiceProvider, resources);
+        var publisher = OdsOf(encounter?.ServiceProvider, resources) ?? publisherOdsCode;
         var observations = resources.Select(e => e.Resource).OfType<Observation>().ToList();
         var conditions = resources.Select(e => e.Resource).OfType<Condition>().ToList();
 
@@ -159,12 +177,13 @@ public static class FhirNotificationMapper
         return new DeathNotification
         {
             SchemaVersion = 1,
-            SourceSystem = bundle.Meta?.Source,
+            SourceSystem = bundle.Meta?.Source ?? patient.Meta?.Source ?? publisherId,
             // The message's own id: Bundle.identifier, else the Bundle's logical id. A resend carries the same.
-            NotificationId = bundle.Identifier?.Value ?? bundle.Id,
+            NotificationId = bundle.Identifier?.Value ?? bundle.Id ?? patient.Id ?? StableIdOf(nhsIdentifier),
             PublisherOdsCode = publisher,
             SiteOdsCode = location?.Identifier.FirstOrDefault(i => i.System is OdsSiteSystem or OdsOrganizationSystem)?.Value ?? publisher,
-            PlaceOfDeath = location?.Type.SelectMany(t => t.Coding).FirstOrDefault(c => c.System == NotificationCodes.PlaceOfDeathSystem)?.Code,
+            PlaceOfDeath = location?.Type.SelectMany(t => t.Coding).FirstOrDefault(c => c.System == NotificationCodes.PlaceOfDeathSystem)?.Code
+                ?? PlaceOfDeathOf(encounter) ?? PlacesOfDeath.Other,
             Deceased = new Deceased
             {
                 NhsNumber = nhsIdentifier?.Value,
@@ -178,7 +197,7 @@ public static class FhirNotificationMapper
                 Postcode = patient.Address.FirstOrDefault()?.PostalCode,
                 LearningDisabilityOrAutism = (Observed(NotificationCodes.LearningDisabilityOrAutism) as FhirBoolean)?.Value,
             },
-            DateTimeOfDeath = (patient.Deceased as FhirDateTime)?.Value,
+            DateTimeOfDeath = (patient.Deceased as FhirDateTime)?.Value ?? TimeOfDeathOf(observations),
             AttendingPractitioner = PractitionerOf(resources.Select(e => e.Resource).OfType<Practitioner>().FirstOrDefault()),
             ProposedCauseOfDeath = CauseOf(conditions, observations),
             Circumstances = observations.Where(o => HasCode(o.Code, NotificationCodes.System, NotificationCodes.Circumstance))
@@ -203,6 +222,29 @@ public static class FhirNotificationMapper
             Code code => code.Value is NhsNumberVerifiedCode or LegacyNhsNumberVerifiedCode,
             _ => false,
         });
+
+    /// <summary>Encounter.class (v3 ActCode): inpatient or emergency; anything else leaves the place unknown.</summary>
+    private static string? PlaceOfDeathOf(Encounter? encounter) => encounter?.Class?.Code switch
+    {
+        "IMP" or "ACUTE" or "NONAC" => PlacesOfDeath.HospitalInpatient,
+        "EMER" => PlacesOfDeath.EmergencyDepartment,
+        _ => null,
+    };
+
+    /// <summary>The time of death an Observation coded LOINC 81956-5 gives (its value, else its effective time).</summary>
+    private static string? TimeOfDeathOf(List<Observation> observations)
+    {
+        var observation = observations.LastOrDefault(o => o.Code?.Coding.Any(c => c.Code == LoincDateTimeOfDeath && (c.System is null or LoincSystem)) == true);
+        return (observation?.Value as FhirDateTime)?.Value ?? (observation?.Effective as FhirDateTime)?.Value;
+    }
+
+    /// <summary>
+    /// An id for a Patient sent without one: derived from its NHS number, so a resend names the same notification,
+    /// but hashed, because the notification id travels in Kafka keys and logs where an NHS number must never be.
+    /// </summary>
+    private static string? StableIdOf(Identifier? nhsNumber) => nhsNumber?.Value is { } value
+        ? "patient-" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(NhsNumberSystem + "|" + value)))[..32]
+        : null;
 
     private static bool HasCode(CodeableConcept? concept, string system, string code) =>
         concept?.Coding.Any(c => c.System == system && c.Code == code) == true;

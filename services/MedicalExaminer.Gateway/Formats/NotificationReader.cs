@@ -71,7 +71,7 @@ public sealed class NotificationReader(IOptions<GatewayOptions> options, Publish
     public byte[] ToContractJson(string format, byte[] body, Hl7Text.Charset? hl7Charset = null, PublisherIdentity? publisher = null) => format switch
     {
         Json => body,
-        Fhir => NotificationPublisher.ToContractJson(FhirNotificationMapper.Map(body)),
+        Fhir => NotificationPublisher.ToContractJson(FhirNotificationMapper.Map(body, publisher?.OdsCode, publisher?.Id)),
         Hl7 => MapHl7(ParseEr7(body, hl7Charset, out _), publisher),
         _ => throw new NotificationRejectedException(GatewayErrorCodes.UnsupportedMediaType, "Content-Type"),
     };

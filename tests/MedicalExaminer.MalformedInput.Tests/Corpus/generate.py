@@ -313,7 +313,8 @@ fcase("json-array", "malformed-fhir", "$", text=lambda n, b: "[]")
 fcase("xml-bundle", "malformed-fhir", "$", text=lambda n, b: '<Bundle xmlns="http://hl7.org/fhir"><type value="collection"/></Bundle>')
 fcase("hl7-v2-sent-as-fhir", "malformed-fhir", "$", text=lambda n, b: "MSH|^~\\&|corpus|RR8")
 fcase("contract-json-sent-as-fhir", "malformed-fhir", "$", text=lambda n, b: dumps(base_json(n)))
-fcase("not-a-bundle", "unsupported-resource", "resourceType", text=lambda n, b: json.dumps(resource(b, "Patient")))
+# A plain Patient is accepted since issue 16; another resource alone is not a notification.
+fcase("not-a-bundle", "unsupported-resource", "resourceType", text=lambda n, b: json.dumps(resource(b, "Location")))
 fcase("operation-outcome", "unsupported-resource", "resourceType", text=lambda n, b: '{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"invalid"}]}')
 fcase("unknown-resource-type", "unsupported-resource", "resourceType", mutate=lambda b, n: b.update({"resourceType": "Bundel"}))
 # The resource type is a value: Firely puts it at the root of the path it reports, and the answer must not repeat it.
@@ -363,7 +364,7 @@ fcase("death-date-without-time", "invalid-format", "dateTimeOfDeath", mutate=lam
 fcase("deceased-boolean-only", "required", "dateTimeOfDeath",
       mutate=lambda b, n: (resource(b, "Patient").pop("deceasedDateTime"), resource(b, "Patient").update({"deceasedBoolean": True})) and None)
 fcase("unknown-place-of-death", "unknown-code", "placeOfDeath", mutate=lambda b, n: resource(b, "Location")["type"][0]["coding"][0].update({"code": "garden"}))
-fcase("missing-meta-source", "required", "sourceSystem", mutate=lambda b, n: b.pop("meta") and None)
+# (Without meta.source the authenticated publisher names the source system since issue 16: no longer a corpus case.)
 fcase("other-publishers-ods-code", "other-ods-code", "publisherOdsCode",
       mutate=lambda b, n: (resource(b, "Encounter")["serviceProvider"]["identifier"].update({"value": "R0A"}),
                            resource(b, "Location")["identifier"][0].update({"value": "R0A01"})) and None)
