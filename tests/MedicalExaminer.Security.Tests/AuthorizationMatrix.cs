@@ -173,6 +173,8 @@ public static class AuthorizationMatrix
         // ── Gateway ──────────────────────────────────────────────────────────────────
         rows.Add(new($"{Gateway} POST /api/notifications", "publish for the own ODS code", c => c.PostAsync(Gateway, "/api/notifications", NotificationFor(c)),
             "403 403 403 403 403 403 202 403 401 401 401 401"));
+        rows.Add(new($"{Gateway} GET /api/profiles/{{ods}}", "the own ODS code's publisher profile", c => c.GetAsync(Gateway, $"/api/profiles/{WholeSystem.PublisherOds}"),
+            "403 403 403 403 403 403 200 403 401 401 401 401"));
 
         // ── Notify sink (development stand-in; not deployed) ─────────────────────────
         const string NotifyApi = "403 403 403 403 403 403 403 403 401 403 403 403";
