@@ -30,5 +30,11 @@ passed=$(field succeeded); failed=$(field failed); skipped=$(field skipped)
 passed=${passed:-0}; failed=${failed:-0}; skipped=${skipped:-0}
 if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi   # a crashed test host or no tests still fails the run
 
+# The CI shows only the end of the output: name each failed test (and the first lines of its message) last.
+if [ "$failed" -gt 0 ]; then
+  echo "Failed tests:"
+  grep -E -A4 "^\s*failed [A-Za-z_]" "$log" | cut -c1-300 | head -60
+fi
+
 if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
 [ "$failed" -eq 0 ] && [ "$status" -eq 0 ]
