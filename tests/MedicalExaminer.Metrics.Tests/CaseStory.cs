@@ -20,11 +20,13 @@ internal sealed class CaseStory
 
     public IReadOnlyList<CaseEvent> Events => _events;
 
-    public CaseStory Received(string? office, DateTimeOffset death, string? urgentReason = null)
+    public CaseStory Received(
+        string? office, DateTimeOffset death, string? urgentReason = null, int? ageYears = 70, bool learningDisabilityOrAutism = false,
+        string placeOfDeath = PlacesOfDeath.HospitalInpatient)
     {
         DeathAt = death;
         return Add(new NotificationReceived(
-            "test-pas", $"n-{CaseId:N}", "RXX", "RXX01", PlacesOfDeath.HospitalInpatient, death, 70, false, urgentReason, office,
+            "test-pas", $"n-{CaseId:N}", "RXX", "RXX01", placeOfDeath, death, ageYears, learningDisabilityOrAutism, urgentReason, office,
             new DeceasedSummary(DeceasedName, DeceasedName),
             new Informant { Name = DeceasedName, Relationship = "spouse", Phone = "07700900000", ConsentToContact = true, PreferredChannel = ContactChannels.Sms, Language = Languages.English }),
             death.AddHours(1), EventActor.Service("intake-worker"));

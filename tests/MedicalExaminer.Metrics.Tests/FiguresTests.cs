@@ -252,4 +252,28 @@ public sealed class FiguresTests(PostgresFixture postgres)
         var may = await world.FiguresAsync("2026-05", "2026-05", offices: [SyntheticStream.OfficeA]);
         Assert.Equal(1m, may.Rows.Single(r => r.OfficeId == SyntheticStream.OfficeA)[M.DeathsNotified].Value);
     }
+
+    [Fact]
+    public async Task issue_20_leder_and_cdop_flags_set_at_intake_count_like_those_raised_later()
+    {
+        // Intake flags LeDeR (learning disability or autism) and CDOP (under 18) without a ConcernRaised.
+        await using var world = await MetricsWorld.CreateAsync(postgres);
+        var may = new DateTimeOffset(2026, 5, 4, 9, 0, 0, TimeSpan.Zero);
+        CaseStory[] stories =
+        [
+            new CaseStory("leder-at-intake").Received(SyntheticStream.OfficeA, may, learningDisabilityOrAutism: true).TriagedToScrutiny(SyntheticStream.OfficeA),
+            new CaseStory("child").Received(SyntheticStream.OfficeA, may.AddDays(1), ageYears: 17).TriagedToScrutiny(SyntheticStream.OfficeA),
+            // Flagged at intake and raised again by the ME: one case, one referral.
+            new CaseStory("both").Received(SyntheticStream.OfficeA, may.AddDays(2), ageYears: 9, learningDisabilityOrAutism: true)
+                .TriagedToScrutiny(SyntheticStream.OfficeA).Claimed().Concern("leder").Concern("cdop"),
+            new CaseStory("adult-just").Received(SyntheticStream.OfficeA, may.AddDays(3), ageYears: 18).TriagedToScrutiny(SyntheticStream.OfficeA),
+            new CaseStory("age-unknown").Received(SyntheticStream.OfficeA, may.AddDays(4), ageYears: null).TriagedToScrutiny(SyntheticStream.OfficeA),
+        ];
+        await world.ProjectAsync(stories.SelectMany(s => s.Events));
+
+        var row = (await world.FiguresAsync("2026-05", "2026-05", offices: [SyntheticStream.OfficeA])).Rows.Single(r => r.OfficeId == SyntheticStream.OfficeA);
+
+        Assert.True(row[M.LederFlags].Value == 2, $"LeDeR: the intake flag and the both-ways case, got {row[M.LederFlags].Value}");
+        Assert.True(row[M.CdopFlags].Value == 2, $"CDOP: the 17- and the 9-year-old (18 is an adult; unknown age is not a child), got {row[M.CdopFlags].Value}");
+    }
 }

@@ -18,7 +18,10 @@ public sealed record ProjectedEvent(
     string[]? Codes = null,
     string? Outcome = null,
     DateTimeOffset? RequestedAt = null,
-    int? TargetHours = null)
+    int? TargetHours = null,
+    string? PlaceOfDeath = null,
+    int? AgeAtDeathYears = null,
+    bool? LearningDisabilityOrAutism = null)
 {
     /// <summary>The kept part of <paramref name="e"/>, or null when the event bears on no metric (claims, notes, ...).</summary>
     public static ProjectedEvent? From(CaseEvent e)
@@ -26,7 +29,12 @@ public sealed record ProjectedEvent(
         var row = new ProjectedEvent(e.EventId, e.CaseId, e.Sequence, e.Body.EventType, e.OccurredAt);
         return e.Body switch
         {
-            NotificationReceived x => row with { OfficeId = x.OfficeId, DateTimeOfDeath = x.DateTimeOfDeath },
+            // Intake's LeDeR and CDOP flags are derived from these (no ConcernRaised is published for them).
+            NotificationReceived x => row with
+            {
+                OfficeId = x.OfficeId, DateTimeOfDeath = x.DateTimeOfDeath, PlaceOfDeath = x.PlaceOfDeath,
+                AgeAtDeathYears = x.AgeAtDeathYears, LearningDisabilityOrAutism = x.LearningDisabilityOrAutism,
+            },
             CaseRoutedToScrutiny x => row with { OfficeId = x.OfficeId },
             CaseRoutedToCoronerReferralReview x => row with { OfficeId = x.OfficeId },
             // A code may be raised by more than one piece of evidence; a case counts once per code.

@@ -21,7 +21,8 @@ public sealed class ProjectionStore(NpgsqlDataSource dataSource)
 
     private const string CopyStaging = """
         COPY metrics_events_staging (event_id, case_id, sequence, event_type, occurred_at, office_id, date_time_of_death,
-                                     route, codes, outcome, requested_at, target_hours) FROM STDIN (FORMAT BINARY)
+                                     route, codes, outcome, requested_at, target_hours,
+                                     place_of_death, age_at_death_years, learning_disability_or_autism) FROM STDIN (FORMAT BINARY)
         """;
 
     // Dedupe by event id: a redelivered or replayed event inserts nothing and so changes no fact.
@@ -61,8 +62,12 @@ public sealed class ProjectionStore(NpgsqlDataSource dataSource)
                    (array_agg(occurred_at ORDER BY sequence DESC) FILTER (WHERE event_type = 'MccdIssued'))[1] AS mccd_issued_at,
                    bool_or(event_type = 'BereavedDiscussed' AND outcome = 'held') AS bereaved_discussion_held,
                    bool_or(event_type = 'ConcernRaised' AND outcome = 'clinical-governance') AS clinical_governance_concern,
-                   bool_or(event_type = 'ConcernRaised' AND outcome = 'leder') AS leder_flag,
-                   bool_or(event_type = 'ConcernRaised' AND outcome = 'cdop') AS cdop_flag,
+                   -- LeDeR and CDOP: flagged at intake (learning disability or autism; a death under 18) or later.
+                   -- (NULL intake values, on rows kept before the projection kept them, count as not flagged.)
+                   coalesce(bool_or(event_type = 'ConcernRaised' AND outcome = 'leder'
+                           OR event_type = 'NotificationReceived' AND learning_disability_or_autism), false) AS leder_flag,
+                   coalesce(bool_or(event_type = 'ConcernRaised' AND outcome = 'cdop'
+                           OR event_type = 'NotificationReceived' AND age_at_death_years < 18), false) AS cdop_flag,
                    max(sequence) AS last_sequence
             FROM e GROUP BY case_id
         ),
@@ -176,6 +181,9 @@ public sealed class ProjectionStore(NpgsqlDataSource dataSource)
             await WriteNullableAsync(writer, e.Outcome, NpgsqlDbType.Text, cancellationToken);
             await WriteNullableAsync(writer, e.RequestedAt?.ToUniversalTime(), NpgsqlDbType.TimestampTz, cancellationToken);
             await WriteNullableAsync(writer, e.TargetHours, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(writer, e.PlaceOfDeath, NpgsqlDbType.Text, cancellationToken);
+            await WriteNullableAsync(writer, e.AgeAtDeathYears, NpgsqlDbType.Integer, cancellationToken);
+            await WriteNullableAsync(writer, e.LearningDisabilityOrAutism, NpgsqlDbType.Boolean, cancellationToken);
         }
 
         await writer.CompleteAsync(cancellationToken);
