@@ -55,6 +55,8 @@ public static class GatewayErrorCodes
     public const string MissingResource = "missing-resource";
     public const string Unauthenticated = "unauthenticated";
     public const string OtherOdsCode = "other-ods-code";
+    public const string Forbidden = "forbidden";
+    public const string NotFound = "not-found";
     public const string RateLimited = "rate-limited";
     public const string PublishFailed = "publish-failed";
 }

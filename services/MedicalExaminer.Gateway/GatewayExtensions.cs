@@ -87,7 +87,9 @@ public static class GatewayExtensions
             };
         });
 
-        // Every error is RFC 7807 with a code, including those the framework writes (401, 403, 404, 405).
+        // Every error is RFC 7807 with a code, including those the framework writes (401, 403, 404, 405); a FHIR request's
+        // is an OperationOutcome. The writers are asked in order of registration, so the FHIR one comes first.
+        services.AddSingleton<IProblemDetailsWriter, OperationOutcomeWriter>();
         services.AddProblemDetails(problems => problems.CustomizeProblemDetails = context =>
         {
             if (!context.ProblemDetails.Extensions.ContainsKey("code"))
@@ -95,8 +97,8 @@ public static class GatewayExtensions
                 context.ProblemDetails.Extensions["code"] = context.ProblemDetails.Status switch
                 {
                     StatusCodes.Status401Unauthorized => GatewayErrorCodes.Unauthenticated,
-                    StatusCodes.Status403Forbidden => "forbidden",
-                    StatusCodes.Status404NotFound => "not-found",
+                    StatusCodes.Status403Forbidden => GatewayErrorCodes.Forbidden,
+                    StatusCodes.Status404NotFound => GatewayErrorCodes.NotFound,
                     StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
                     // Routing refuses a Content-Type the endpoint does not accept before the handler runs.
                     StatusCodes.Status415UnsupportedMediaType => GatewayErrorCodes.UnsupportedMediaType,

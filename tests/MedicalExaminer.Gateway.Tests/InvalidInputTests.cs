@@ -46,22 +46,24 @@ public sealed class InvalidInputTests(KafkaClusterFixture kafka)
         yield return Text("json NUL character", json.Replace("\"familyName\":\"Quixotic\"", "\"familyName\":\"Qui\\u0000xotic\""), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InvalidCharacter, "$");
     }
 
+    /// <summary>FHIR requests are answered with an OperationOutcome: the field of these cases is the issue's expression (FHIRPath).</summary>
     public static IEnumerable<Case> FhirCases()
     {
         var bundle = FhirNotificationWriter.Write(Valid);
         const string Type = NotificationReader.FhirMediaType;
         yield return Text("fhir truncated", bundle[..(bundle.Length / 2)], Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MalformedFhir, null);
         yield return Text("fhir wrong type", bundle.Replace("\"birthDate\":\"", "\"birthDate\":19"), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MalformedFhir, null);
-        yield return Text("fhir neither a bundle nor a patient", """{"resourceType":"Location","id":"p1"}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedResource, "resourceType");
-        yield return Text("fhir patient not known to be dead", """{"resourceType":"Patient","id":"p1"}""", Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "dateTimeOfDeath");
-        yield return Text("fhir unknown element", bundle.Replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"red\","), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.InvalidFhir, null);
-        yield return Text("fhir missing patient", """{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:9a0b3c1e-0c59-4f7e-9a3b-2f6c7d8e9f01","resource":{"resourceType":"Location","name":"Ward 3"}}]}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MissingResource, "Bundle.entry.resource(Patient)");
-        yield return Text("fhir missing death time", FhirNotificationWriter.Write(Valid with { DateTimeOfDeath = null }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "dateTimeOfDeath");
-        yield return Text("fhir bad nhs number", FhirNotificationWriter.Write(Valid with { Deceased = Valid.Deceased! with { NhsNumber = "9434765918" } }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InvalidNhsNumber, "deceased.nhsNumber");
-        yield return Text("fhir future death", FhirNotificationWriter.Write(Valid with { DateTimeOfDeath = Future }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InTheFuture, "dateTimeOfDeath");
-        yield return Text("fhir unknown place of death", FhirNotificationWriter.Write(Valid with { PlaceOfDeath = "garden" }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.UnknownCode, "placeOfDeath");
-        yield return Text("fhir oversize", FhirNotificationWriter.Write(Valid with { ProposedCauseOfDeath = new ProposedCauseOfDeath { Ia = new string('x', 70_000) } }), Type, HttpStatusCode.RequestEntityTooLarge, ValidationErrorCodes.Oversize, "$");
-        yield return new Case("fhir bad encoding", [.. Encoding.UTF8.GetBytes(bundle[..30]), 0xFF, .. Encoding.UTF8.GetBytes(bundle[30..])], Type, HttpStatusCode.BadRequest, GatewayErrorCodes.BadEncoding, "$");
+        yield return Text("fhir neither a bundle nor a patient", """{"resourceType":"Location","id":"p1"}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.UnsupportedResource, null);
+        yield return Text("fhir patient not known to be dead", """{"resourceType":"Patient","id":"p1"}""", Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "Patient.deceased");
+        yield return Text("fhir unknown element", bundle.Replace("\"resourceType\":\"Patient\",", "\"resourceType\":\"Patient\",\"colour\":\"red\","), Type, HttpStatusCode.BadRequest, GatewayErrorCodes.InvalidFhir, "Bundle.entry[0].resource.colour");
+        yield return Text("fhir missing patient", """{"resourceType":"Bundle","type":"collection","entry":[{"fullUrl":"urn:uuid:9a0b3c1e-0c59-4f7e-9a3b-2f6c7d8e9f01","resource":{"resourceType":"Location","name":"Ward 3"}}]}""", Type, HttpStatusCode.BadRequest, GatewayErrorCodes.MissingResource, "Bundle.entry.resource.ofType(Patient)");
+        yield return Text("fhir missing death time", FhirNotificationWriter.Write(Valid with { DateTimeOfDeath = null }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.Required, "Patient.deceased");
+        yield return Text("fhir bad nhs number", FhirNotificationWriter.Write(Valid with { Deceased = Valid.Deceased! with { NhsNumber = "9434765918" } }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InvalidNhsNumber, "Patient.identifier");
+        yield return Text("fhir future death", FhirNotificationWriter.Write(Valid with { DateTimeOfDeath = Future }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.InTheFuture, "Patient.deceased");
+        yield return Text("fhir unknown place of death", FhirNotificationWriter.Write(Valid with { PlaceOfDeath = "garden" }), Type, HttpStatusCode.BadRequest, ValidationErrorCodes.UnknownCode, "Location.type");
+        yield return Text("fhir oversize", FhirNotificationWriter.Write(Valid with { ProposedCauseOfDeath = new ProposedCauseOfDeath { Ia = new string('x', 70_000) } }), Type, HttpStatusCode.RequestEntityTooLarge, ValidationErrorCodes.Oversize, null);
+        yield return new Case("fhir bad encoding", [.. Encoding.UTF8.GetBytes(bundle[..30]), 0xFF, .. Encoding.UTF8.GetBytes(bundle[30..])], Type, HttpStatusCode.BadRequest, GatewayErrorCodes.BadEncoding, null);
+        yield return Text("fhir declared latin-1", bundle, Type + "; charset=iso-8859-1", HttpStatusCode.UnsupportedMediaType, GatewayErrorCodes.UnsupportedCharset, null);
     }
 
     public static IEnumerable<Case> Hl7Cases()
@@ -94,7 +96,16 @@ public sealed class InvalidInputTests(KafkaClusterFixture kafka)
         {
             using var response = await GatewayHost.PostAsync(client, c.Body, c.ContentType);
             var body = await response.Content.ReadAsStringAsync();
-            if (response.StatusCode != c.Status || !body.Contains($"\"code\":\"{c.Code}\"", StringComparison.Ordinal)
+            if (c.ContentType.StartsWith(NotificationReader.FhirMediaType, StringComparison.Ordinal))
+            {
+                // A FHIR client is answered in FHIR: an OperationOutcome whose issue carries our code and the element.
+                var answered = OperationOutcomeOf(response, body);
+                if (response.StatusCode != c.Status || answered?.Code != c.Code || answered.Value.Expression != c.Field)
+                {
+                    failures.Add($"{c.Name}: expected {(int)c.Status} OperationOutcome {c.Code} at {c.Field}, got {(int)response.StatusCode} {body}");
+                }
+            }
+            else if (response.StatusCode != c.Status || !body.Contains($"\"code\":\"{c.Code}\"", StringComparison.Ordinal)
                 || (c.Field is not null && !body.Contains($"\"field\":\"{c.Field}\"", StringComparison.Ordinal)))
             {
                 failures.Add($"{c.Name}: expected {(int)c.Status} {c.Code} at {c.Field}, got {(int)response.StatusCode} {body}");
@@ -148,5 +159,24 @@ public sealed class InvalidInputTests(KafkaClusterFixture kafka)
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
         Assert.Equal(accepted, Samples.Published(kafka, gateway.Topic).Count);
+    }
+
+    /// <summary>Our code and the first expression of an OperationOutcome answer; null when the answer is not one.</summary>
+    private static (string? Code, string? Expression)? OperationOutcomeOf(HttpResponseMessage response, string body)
+    {
+        if (response.Content.Headers.ContentType?.MediaType != NotificationReader.FhirMediaType)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        if (json.RootElement.GetProperty("resourceType").GetString() != "OperationOutcome")
+        {
+            return null;
+        }
+
+        var issue = json.RootElement.GetProperty("issue")[0];
+        return (issue.GetProperty("details").GetProperty("coding")[0].GetProperty("code").GetString(),
+            issue.TryGetProperty("expression", out var expression) ? expression[0].GetString() : null);
     }
 }

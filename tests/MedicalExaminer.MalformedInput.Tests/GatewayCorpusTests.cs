@@ -80,11 +80,14 @@ public sealed class GatewayCorpusTests(KafkaClusterFixture kafka)
 
             using var _ = response;
             var body = await response.Content.ReadAsStringAsync();
-            var (code, field) = ProblemOf(body);
-            if ((int)response.StatusCode != entry.Status || response.Content.Headers.ContentType?.MediaType != "application/problem+json"
-                || code != entry.Code || (entry.Field is not null && field != entry.Field))
+            // A FHIR request is answered with an OperationOutcome (issue 16), naming the FHIR element; the rest with problem details.
+            var fhir = entry.MediaType == NotificationReader.FhirMediaType;
+            var (code, field) = fhir ? OperationOutcomeOf(body) : ProblemOf(body);
+            var expectedField = fhir ? FhirExpressionOf(entry.Field) : entry.Field;
+            if ((int)response.StatusCode != entry.Status || response.Content.Headers.ContentType?.MediaType != (fhir ? "application/fhir+json" : "application/problem+json")
+                || code != entry.Code || (entry.Field is not null && field != expectedField))
             {
-                failures.Add($"{entry}: expected {entry.Status} {entry.Code} at {entry.Field}, got {(int)response.StatusCode} {code} at {field}");
+                failures.Add($"{entry}: expected {entry.Status} {entry.Code} at {expectedField}, got {(int)response.StatusCode} {code} at {field}");
             }
 
             var headers = string.Join("\n", response.Headers.Concat(response.Content.Headers).Select(h => $"{h.Key}: {string.Join(",", h.Value)}"));
@@ -161,6 +164,43 @@ public sealed class GatewayCorpusTests(KafkaClusterFixture kafka)
         failures.AddRange(output.Repeating(hl7.Concat(framing).SelectMany(e => e.Secrets).Append(Corpus.Marker)).Select(line => $"logged or traced a value: {line}"));
         failures.AddRange(output.Errors.Select(line => $"error logged: {line}"));
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n{string.Join("\n", failures.Take(60))}");
+    }
+
+    /// <summary>
+    /// The element an OperationOutcome should name for a manifest field: the FHIR element a notification field is read
+    /// from (docs/gateway.md), the FHIR reader's own path as it is (a missing resource in FHIRPath's ofType), and none for
+    /// the body as a whole or the root's resourceType.
+    /// </summary>
+    private static string? FhirExpressionOf(string? field) => field switch
+    {
+        null or "$" or "resourceType" => null,
+        "deceased.nhsNumber" => "Patient.identifier",
+        "deceased.dateOfBirth" => "Patient.birthDate",
+        "deceased.givenName" => "Patient.name.given",
+        "dateTimeOfDeath" => "Patient.deceased",
+        "placeOfDeath" => "Location.type",
+        "publisherOdsCode" => "Encounter.serviceProvider.identifier",
+        _ => field.Replace("Bundle.entry.resource(Patient)", "Bundle.entry.resource.ofType(Patient)", StringComparison.Ordinal),
+    };
+
+    private static (string? Code, string? Expression) OperationOutcomeOf(string body)
+    {
+        try
+        {
+            using var json = JsonDocument.Parse(body);
+            if (json.RootElement.GetProperty("resourceType").GetString() != "OperationOutcome")
+            {
+                return (null, null);
+            }
+
+            var issue = json.RootElement.GetProperty("issue")[0];
+            var code = issue.GetProperty("details").GetProperty("coding")[0].GetProperty("code").GetString();
+            return (code, issue.TryGetProperty("expression", out var expression) ? expression[0].GetString() : null);
+        }
+        catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return (null, null);
+        }
     }
 
     private static (string? Code, string? Field) ProblemOf(string body)

@@ -57,5 +57,26 @@ public static class NotificationOpenApi
                 [NotificationReader.Hl7MediaType] = new() { Schema = hl7 },
             },
         };
+
+        // A FHIR request's refusal is an OperationOutcome (OperationOutcomeWriter), with the status problem details would have.
+        var outcome = new OpenApiSchema
+        {
+            Type = JsonSchemaType.Object,
+            Description = "A FHIR R4 OperationOutcome: one issue per error, severity error, the FHIR issue type in code, our code in details.coding "
+                + $"(system {Formats.Fhir.FhirOperationOutcome.ErrorCodeSystem}), the element in expression; never a value from the message.",
+            Required = new HashSet<string> { "resourceType", "issue" },
+            Properties = new Dictionary<string, IOpenApiSchema>
+            {
+                ["resourceType"] = new OpenApiSchema { Type = JsonSchemaType.String, Enum = [JsonValue.Create("OperationOutcome")!] },
+                ["issue"] = new OpenApiSchema { Type = JsonSchemaType.Array, Items = new OpenApiSchema { Type = JsonSchemaType.Object } },
+            },
+        };
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (status.Length == 3 && status[0] is '4' or '5' && response is OpenApiResponse { Content: { } content })
+            {
+                content[NotificationReader.FhirMediaType] = new OpenApiMediaType { Schema = outcome };
+            }
+        }
     });
 }
