@@ -50,6 +50,9 @@ public static class FamilyNotifierExtensions
         services.AddOptions<FamilyNotifierOptions>()
             .Bind(builder.Configuration.GetSection(FamilyNotifierOptions.Section))
             .ValidateDataAnnotations()
+            .Validate<IOptions<NotifyOptions>>(
+                (options, notify) => options.Lease >= FamilyNotifierOptions.LeaseAttempts * notify.Value.AttemptTimeout,
+                $"FamilyNotifier:Lease must be at least {FamilyNotifierOptions.LeaseAttempts} times Notify:AttemptTimeout: a claim may look its reference up and then send, and no other dispatcher may take it meanwhile.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.AddPostgres(builder.Configuration);

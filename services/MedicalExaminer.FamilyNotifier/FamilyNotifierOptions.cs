@@ -7,6 +7,9 @@ public sealed class FamilyNotifierOptions : IValidatableObject
 {
     public const string Section = "FamilyNotifier";
 
+    /// <summary>A claim makes at most two calls (reference lookup, send); the lease outlasts them with one to spare.</summary>
+    public const int LeaseAttempts = 3;
+
     /// <summary>The families' clock: quiet hours and the dates in the messages are UK time.</summary>
     [Required]
     public string TimeZone { get; set; } = "Europe/London";
@@ -31,11 +34,19 @@ public sealed class FamilyNotifierOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.010", "00:01:00")]
     public TimeSpan IdleDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>How long a dispatcher owns a notification it took; after that (it died) another takes it and checks the reference first.</summary>
+    /// <summary>
+    /// How long a dispatcher owns a notification it took; after that (it died) another takes it and checks the reference
+    /// first. At least <see cref="LeaseAttempts"/> times <c>Notify:AttemptTimeout</c>: a live dispatcher's lookup and send
+    /// must end before anyone else may take the notification, or both could send it.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan Lease { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>First wait after a send failed for a transient reason (the client already retried); doubles up to <see cref="RetryMaxDelay"/>.</summary>
+    /// <summary>
+    /// First wait after a send failed for a transient reason; doubles up to <see cref="RetryMaxDelay"/>. Never shorter
+    /// than <c>Notify:AttemptTimeout</c>: a send that timed out may still be landing at the provider, and the next claim's
+    /// reference lookup must be able to see it.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "01:00:00")]
     public TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(15);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
@@ -49,51 +50,81 @@ public sealed record SendOutcome(
 public sealed record StatusOutcome(bool Known, string? Status, int? HttpStatus);
 
 /// <summary>
-/// The GOV.UK Notify API as the family notifier uses it: send email/SMS/letter, status by id, find by reference.
-/// Transport concerns live in the handler chain (see <see cref="NotifyServiceCollectionExtensions.AddNotifyClient"/>):
-/// resilience (timeouts, jittered retry, circuit breaker) outermost, then per-attempt recording and the reference
-/// check, then the per-request JWT.
+/// The GOV.UK Notify API as the family notifier uses it: send email/SMS/letter once, status by id. Every HTTP call goes
+/// through the client's resilience pipeline on its own (see <see cref="NotifyServiceCollectionExtensions.AddNotifyClient"/>:
+/// circuit breaker and attempt timeout, no immediate retries), then the per-request JWT.
 /// </summary>
 public sealed class NotifyClient(HttpClient http)
 {
-    /// <param name="mayHaveBeenSent">
-    /// An earlier claim of this message may have reached the provider (the process died before recording the
-    /// answer): look the reference up before sending again.
+    /// <summary>
+    /// Sends <paramref name="message"/> at most once. Its own id travels as Notify's <c>reference</c>, but Notify does not
+    /// refuse a second message with the same reference; so when an earlier attempt is uncertain, the reference is looked
+    /// up first and a message found is adopted instead of sending another. If the lookup cannot be made, nothing is
+    /// sent now. The POST itself is never repeated here, whatever its answer: one that timed out may still be in flight
+    /// at the provider, where a lookup cannot see it yet, so only a later, delayed attempt (the dispatcher's next claim,
+    /// which looks the reference up first) may try again.
+    /// </summary>
+    /// <param name="earlierAttemptUncertain">
+    /// An earlier attempt may have reached the provider without its answer being recorded: it timed out, failed with a
+    /// 5xx or a dropped connection, or the process died before recording the answer.
     /// </param>
-    public async Task<SendOutcome> SendAsync(NotifyMessage message, bool mayHaveBeenSent, CancellationToken cancellationToken)
+    public async Task<SendOutcome> SendOnceAsync(NotifyMessage message, bool earlierAttemptUncertain, CancellationToken cancellationToken)
     {
-        var log = new AttemptLog(message.Reference.ToString("D"), mayHaveBeenSent);
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"v2/notifications/{message.Channel}") { Content = Body(message) };
-        request.Options.Set(AttemptLog.Key, log);
         var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        SendOutcome Outcome(SendResult result, string attempt, int? httpStatus, Guid? providerId = null, string? providerStatus = null, string? errorCode = null) =>
+            new(result, [new SendAttempt(started, clock.Elapsed, attempt, httpStatus)], providerId, providerStatus, httpStatus, errorCode);
+
+        // An answer other than success: 5xx, 408 and 429 are worth trying again later; any other refusal is final.
+        async Task<SendOutcome> NotSent(HttpResponseMessage response)
+        {
+            var status = response.StatusCode;
+            var error = await ErrorCodeAsync(response, cancellationToken);
+            var attempt = status == HttpStatusCode.TooManyRequests ? AttemptOutcomes.RateLimited
+                : IsTransient(status) ? AttemptOutcomes.ProviderError
+                : AttemptOutcomes.Rejected;
+            return IsTransient(status)
+                ? Outcome(SendResult.Transient, attempt, (int)status, errorCode: error ?? "provider-unavailable")
+                : Outcome(SendResult.Permanent, attempt, (int)status, errorCode: error ?? "provider-rejected");
+        }
+
         try
         {
+            var reference = message.Reference.ToString("D");
+            if (earlierAttemptUncertain)
+            {
+                using var lookup = await http.GetAsync($"v2/notifications?reference={Uri.EscapeDataString(reference)}", cancellationToken);
+                if (!lookup.IsSuccessStatusCode)
+                {
+                    return await NotSent(lookup);
+                }
+
+                var found = await lookup.Content.ReadFromJsonAsync(NotifyJsonContext.Default.NotificationListResponse, cancellationToken);
+                if (found?.Notifications.FirstOrDefault(n => n.Reference == reference) is { } existing)
+                {
+                    return Outcome(SendResult.Accepted, AttemptOutcomes.FoundByReference, (int)lookup.StatusCode, existing.Id, existing.Status);
+                }
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"v2/notifications/{message.Channel}") { Content = Body(message) };
             using var response = await http.SendAsync(request, cancellationToken);
-            var status = (int)response.StatusCode;
-            if (response.StatusCode == HttpStatusCode.Created)
+            if (response.StatusCode != HttpStatusCode.Created)
             {
-                var sent = await response.Content.ReadFromJsonAsync(NotifyJsonContext.Default.SendResponse, cancellationToken);
-                return new SendOutcome(SendResult.Accepted, log.Attempts, sent!.Id, NotifyStatuses.Created, status);
+                return await NotSent(response);
             }
 
-            if (response.StatusCode == HttpStatusCode.OK && log.FoundExisting is { } existing)
-            {
-                return new SendOutcome(SendResult.Accepted, log.Attempts, existing.Id, existing.Status, status);
-            }
-
-            var error = await ErrorCodeAsync(response, cancellationToken);
-            return IsTransient(response.StatusCode)
-                ? new SendOutcome(SendResult.Transient, log.Attempts, HttpStatus: status, ErrorCode: error ?? "provider-unavailable")
-                : new SendOutcome(SendResult.Permanent, log.Attempts, HttpStatus: status, ErrorCode: error ?? "provider-rejected");
+            var sent = await response.Content.ReadFromJsonAsync(NotifyJsonContext.Default.SendResponse, cancellationToken);
+            return Outcome(SendResult.Accepted, AttemptOutcomes.Accepted, (int)response.StatusCode, sent!.Id, NotifyStatuses.Created);
         }
         catch (BrokenCircuitException)
         {
-            log.Add(new SendAttempt(started, DateTimeOffset.UtcNow - started, AttemptOutcomes.CircuitOpen, null));
-            return new SendOutcome(SendResult.Transient, log.Attempts, ErrorCode: AttemptOutcomes.CircuitOpen);
+            // Refused by the open circuit without a request.
+            return Outcome(SendResult.Transient, AttemptOutcomes.CircuitOpen, null, errorCode: AttemptOutcomes.CircuitOpen);
         }
         catch (Exception ex) when (ex is TimeoutRejectedException or HttpRequestException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            return new SendOutcome(SendResult.Transient, log.Attempts, ErrorCode: ex is HttpRequestException ? AttemptOutcomes.NetworkError : AttemptOutcomes.Timeout);
+            var outcome = ex is HttpRequestException ? AttemptOutcomes.NetworkError : AttemptOutcomes.Timeout;
+            return Outcome(SendResult.Transient, outcome, null, errorCode: outcome);
         }
     }
 
@@ -148,38 +179,4 @@ public sealed class NotifyClient(HttpClient http)
     /// <summary>"BadRequestError" → "bad-request-error".</summary>
     private static string ToCode(string name) => string.Concat(name.Where(char.IsAsciiLetterOrDigit).Select((c, i) =>
         char.IsUpper(c) && i > 0 ? "-" + char.ToLowerInvariant(c).ToString(CultureInfo.InvariantCulture) : char.ToLowerInvariant(c).ToString(CultureInfo.InvariantCulture)));
-}
-
-/// <summary>What happened on each attempt of one send, shared with the per-attempt handler through the request's options.</summary>
-internal sealed class AttemptLog(string reference, bool checkReferenceFirst)
-{
-    public static readonly HttpRequestOptionsKey<AttemptLog> Key = new("me.notify.attempts");
-    private readonly List<SendAttempt> _attempts = [];
-    private readonly Lock _lock = new();
-
-    public string Reference { get; } = reference;
-
-    /// <summary>True once an attempt may have reached the provider without us seeing its answer.</summary>
-    public bool Uncertain { get; set; } = checkReferenceFirst;
-
-    public NotificationResponse? FoundExisting { get; set; }
-
-    public IReadOnlyList<SendAttempt> Attempts
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _attempts];
-            }
-        }
-    }
-
-    public void Add(SendAttempt attempt)
-    {
-        lock (_lock)
-        {
-            _attempts.Add(attempt);
-        }
-    }
 }

@@ -22,21 +22,9 @@ public sealed class NotifyOptions : IValidatableObject
     /// </summary>
     public Dictionary<string, Guid> TemplateIds { get; set; } = [];
 
-    /// <summary>One HTTP attempt may take this long before it counts as failed (and is retried).</summary>
+    /// <summary>One HTTP call may take this long before it counts as failed (the dispatcher's next claim tries again).</summary>
     [Range(typeof(TimeSpan), "00:00:00.050", "00:01:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>All attempts of one send together, retries and their delays included.</summary>
-    [Range(typeof(TimeSpan), "00:00:00.100", "00:05:00")]
-    public TimeSpan TotalTimeout { get; set; } = TimeSpan.FromSeconds(45);
-
-    /// <summary>Immediate retries of a transient failure (5xx, 429, timeout) within one send; later ones are the dispatcher's.</summary>
-    [Range(0, 10)]
-    public int MaxRetryAttempts { get; set; } = 3;
-
-    /// <summary>First retry delay; exponential with jitter after that (a 429's Retry-After wins).</summary>
-    [Range(typeof(TimeSpan), "00:00:00.001", "00:01:00")]
-    public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>The circuit opens when this share of attempts failed within the sampling window…</summary>
     [Range(0.01, 1.0)]
@@ -67,11 +55,6 @@ public sealed class NotifyOptions : IValidatableObject
         if (CircuitSamplingDuration < 2 * AttemptTimeout)
         {
             yield return new ValidationResult("Notify:CircuitSamplingDuration must be at least twice Notify:AttemptTimeout.", [nameof(CircuitSamplingDuration)]);
-        }
-
-        if (TotalTimeout <= AttemptTimeout)
-        {
-            yield return new ValidationResult("Notify:TotalTimeout must exceed Notify:AttemptTimeout.", [nameof(TotalTimeout)]);
         }
     }
 }

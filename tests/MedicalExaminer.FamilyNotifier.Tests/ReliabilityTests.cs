@@ -121,14 +121,41 @@ public sealed class ReliabilityTests(PostgresFixture postgres, KafkaClusterFixtu
         var client = bed.Services.GetRequiredService<NotifyClient>();
         var before = await bed.SinkSendRequestsAsync();
 
-        var outcome = await client.SendAsync(
+        var outcome = await client.SendOnceAsync(
             new NotifyMessage(Guid.NewGuid(), "email", Guid.NewGuid(), "someone@example.invalid", new Dictionary<string, string>()),
-            mayHaveBeenSent: false,
+            earlierAttemptUncertain: false,
             TestContext.Current.CancellationToken);
 
         Assert.Equal(SendResult.Transient, outcome.Result);
         Assert.Equal([AttemptOutcomes.Timeout], outcome.Attempts.Select(a => a.Outcome));
         Assert.Equal(1, await bed.SinkSendRequestsAsync() - before);
+    }
+
+    [Fact]
+    public async Task after_a_send_that_timed_out_the_next_claim_waits_at_least_one_attempt_timeout_before_looking_the_reference_up()
+    {
+        await using var bed = await Testbed.StartAsync(postgres, kafka);
+        // Slower than the 2 s attempt timeout: the first send times out. A provider may still be storing such a send
+        // when the client gives up, so a lookup made sooner than one attempt timeout later could miss it and send twice.
+        await bed.SetFaultsAsync(latencyMs: 3_000, honourReference: false);
+        await bed.StartNotifierAsync();
+        var caseId = Guid.NewGuid();
+
+        await bed.PublishAsync([CaseEvents.Event(caseId, 1, CaseEvents.Received(CaseEvents.Informant()))]);
+
+        Assert.True(await Testbed.EventuallyAsync(async () => (await bed.NotificationsAsync(caseId)).SingleOrDefault() is { Attempts: >= 1 }),
+            "the first send is made and times out");
+        await bed.SetFaultsAsync(latencyMs: 0, honourReference: false);
+        Assert.True(await Testbed.EventuallyAsync(async () => (await bed.NotificationsAsync(caseId)).SingleOrDefault()?.Status == FamilyNotificationStatuses.Delivered));
+
+        await using var connection = await bed.DataSource.OpenConnectionAsync();
+        var attempts = (await Dapper.SqlMapper.QueryAsync<(int Attempt, string Outcome, DateTime StartedAt, int DurationMs)>(connection,
+            "SELECT attempt, outcome, started_at, duration_ms FROM family.attempts WHERE notification_id = (SELECT notification_id FROM family.notifications WHERE case_id = @caseId) ORDER BY attempt",
+            new { caseId })).ToList();
+        Assert.Equal(AttemptOutcomes.Timeout, attempts[0].Outcome);
+        var firstEnded = attempts[0].StartedAt.AddMilliseconds(attempts[0].DurationMs);
+        Assert.True(attempts[1].StartedAt - firstEnded >= TimeSpan.FromSeconds(2) - TimeSpan.FromMilliseconds(50),
+            $"the second claim started {(attempts[1].StartedAt - firstEnded).TotalMilliseconds:0} ms after the timed-out send, sooner than the 2 s attempt timeout");
     }
 
     [Fact]

@@ -12,16 +12,18 @@ namespace MedicalExaminer.Reliability.Tests;
 /// NotEnoughReplicas, LeaderNotAvailable) pushed in a row on Produce, librdkafka's mock cluster acknowledges some
 /// messages of an idempotent producer that it never writes — seen with a plain Confluent.Kafka producer and no code of
 /// ours (300 acknowledged, 293–298 on the topic). The mock keeps only a loose window of recent sequence numbers per
-/// producer and acks a retried batch inside it as a duplicate; a real broker checks sequences strictly. So the scenario
-/// injects such errors in bursts of at most two, and dropped connections (Local_Transport) in any number; these tests
-/// fail if even that stops being safe on the mock, which would make the scenario's counts meaningless.
+/// producer and acks a retried batch inside it as a duplicate; a real broker checks sequences strictly. Bursts of two,
+/// three waves apart, still lost one message in 300 on a loaded 2-core machine (a batch in retry back-off met two waves
+/// in a row). So the scenario injects such errors one at a time per wave, three waves, never four in a row however the
+/// waves fall, and dropped connections (Local_Transport) in any number; these tests fail if even that stops being safe
+/// on the mock, which would make the scenario's counts meaningless.
 /// </remarks>
 public sealed class MockProduceErrorTests(KafkaClusterFixture kafka) : IClassFixture<KafkaClusterFixture>
 {
     [Theory]
-    [InlineData(ErrorCode.NotLeaderForPartition, 2)]
-    [InlineData(ErrorCode.RequestTimedOut, 2)]
-    [InlineData(ErrorCode.NotEnoughReplicas, 2)]
+    [InlineData(ErrorCode.NotLeaderForPartition, 1)]
+    [InlineData(ErrorCode.RequestTimedOut, 1)]
+    [InlineData(ErrorCode.NotEnoughReplicas, 1)]
     [InlineData(ErrorCode.Local_Transport, 6)]
     public async Task every_acknowledged_message_is_on_the_topic_through_the_produce_errors_the_matrix_injects(ErrorCode error, int burst)
     {

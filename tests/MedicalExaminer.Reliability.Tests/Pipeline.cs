@@ -133,7 +133,7 @@ public sealed class Pipeline : IAsyncDisposable
         ["FamilyNotifier:QuietHoursStart"] = "00:00:00",
         ["FamilyNotifier:QuietHoursEnd"] = "00:00:00",
         ["FamilyNotifier:IdleDelay"] = "00:00:00.050",
-        ["FamilyNotifier:Lease"] = "00:00:01",
+        ["FamilyNotifier:Lease"] = "00:00:09", // 3 x Notify:AttemptTimeout
         ["FamilyNotifier:RetryDelay"] = "00:00:00.100",
         ["FamilyNotifier:RetryMaxDelay"] = "00:00:00.500",
         ["FamilyNotifier:PollDelay"] = "00:00:00.100",
@@ -143,9 +143,6 @@ public sealed class Pipeline : IAsyncDisposable
         // Long enough that a provider merely starved of CPU on a busy test machine does not time out: a timed-out send
         // is only retried by the notifier's next claim, which would slow the scenario down.
         ["Notify:AttemptTimeout"] = "00:00:03",
-        ["Notify:TotalTimeout"] = "00:00:08",
-        ["Notify:RetryBaseDelay"] = "00:00:00.020",
-        ["Notify:MaxRetryAttempts"] = "2",
         ["Notify:CircuitMinimumThroughput"] = "4",
         ["Notify:CircuitSamplingDuration"] = "00:00:06",
         ["Notify:CircuitBreakDuration"] = "00:00:00.500",

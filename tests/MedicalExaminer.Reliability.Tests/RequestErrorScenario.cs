@@ -9,12 +9,13 @@ public sealed class RequestErrorScenario(PostgresFixture postgres, KafkaClusterF
 {
     /// <summary>Retriable errors per request type, and the longest run of them pushed at once.</summary>
     /// <remarks>
-    /// Produce: partition-level errors at most two in a row — more makes the mock cluster itself lose acknowledged
-    /// messages (see <see cref="MockProduceErrorTests"/>) — and dropped connections in any number.
+    /// Produce: partition-level errors one per wave (three waves: never four in a row, however the waves fall) — four
+    /// in a row make the mock cluster itself lose acknowledged messages (see <see cref="MockProduceErrorTests"/>) — and
+    /// dropped connections in any number.
     /// </remarks>
     private static readonly (KafkaApiKey Api, ErrorCode[] Errors, int MaxBurst)[] Retriable =
     [
-        (KafkaApiKey.Produce, [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas], 2),
+        (KafkaApiKey.Produce, [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.NotEnoughReplicas], 1),
         (KafkaApiKey.Produce, [ErrorCode.Local_Transport], 6),
         (KafkaApiKey.Fetch, [ErrorCode.NotLeaderForPartition, ErrorCode.RequestTimedOut, ErrorCode.Local_Transport], 6),
         (KafkaApiKey.OffsetCommit, [ErrorCode.NotCoordinatorForGroup, ErrorCode.GroupLoadInProgress, ErrorCode.RequestTimedOut], 6),

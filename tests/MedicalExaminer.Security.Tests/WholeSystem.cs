@@ -139,8 +139,7 @@ public sealed class WholeSystem : IAsyncDisposable
             ("FamilyNotifier:QuietHoursStart", "00:00:00"),
             ("FamilyNotifier:QuietHoursEnd", "00:00:00"),
             ("Notify:BaseUrl", sink.BaseAddress.ToString()),
-            ("Notify:ApiKey", notifyKey),
-            ("Notify:RetryBaseDelay", "00:00:00.020")));
+            ("Notify:ApiKey", notifyKey)));
 
         await StartAsync("intake-worker", IntakeWorkerExtensions.BuildIntakeWorker, options, With(
             ("Intake:Consumer:Topic", TopicNames.Notifications),

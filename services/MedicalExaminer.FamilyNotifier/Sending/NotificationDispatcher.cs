@@ -95,7 +95,9 @@ public sealed partial class NotificationDispatcher(
             notifyOptions.Value.TemplateId(notification.Template, notification.Language, notification.Channel),
             notification.Recipient,
             JsonSerializer.Deserialize(notification.Personalisation, FamilyJsonContext.Default.DictionaryStringString)!);
-        var outcome = await client.SendAsync(message, mayHaveBeenSent: notification.Claims > 1, cancellationToken);
+        // An earlier claim ended without an accepted answer recorded (a transient failure, or the process died mid-send):
+        // it may have reached the provider, so the reference is looked up before sending.
+        var outcome = await client.SendOnceAsync(message, earlierAttemptUncertain: notification.Claims > 1, cancellationToken);
         if (AfterSend is { } afterSend)
         {
             await afterSend(notification, outcome, cancellationToken);
@@ -105,7 +107,10 @@ public sealed partial class NotificationDispatcher(
         DateTimeOffset? retryAt = null;
         if (outcome.Result == SendResult.Transient && now - notification.CreatedAt < _options.GiveUpAfter)
         {
-            retryAt = now + Backoff(notification.Claims);
+            // Never sooner than one attempt timeout: a send given up on may still be landing at the provider, where the
+            // next claim's reference lookup must find it rather than send a second message.
+            var backoff = Backoff(notification.Claims);
+            retryAt = now + (backoff > notifyOptions.Value.AttemptTimeout ? backoff : notifyOptions.Value.AttemptTimeout);
         }
 
         await queue.RecordSendAsync(notification, outcome, now, retryAt, now + _options.PollDelay, cancellationToken);
