@@ -55,8 +55,7 @@ public static class FamilyNotifierExtensions
                 $"FamilyNotifier:Lease must be at least {FamilyNotifierOptions.LeaseAttempts} times Notify:AttemptTimeout: a claim may look its reference up and then send, and no other dispatcher may take it meanwhile.")
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPostgres(builder.Configuration);
-        services.AddHealthChecks().AddSchemaVersionCheck(ServiceDefaultsExtensions.ReadyTag);
+        services.AddPostgresContext(builder.Configuration);
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<FamilyNotifierOptions>>().Value;

@@ -46,8 +46,7 @@ public static class IntakeWorkerExtensions
             .ValidateOnStart();
 
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPostgres(builder.Configuration);
-        services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>("schema-version", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddPostgresContext(builder.Configuration);
         services.AddSingleton<CaseIntakeWriter>();
         services.AddSingleton<OfficeDirectoryLoader>();
         services.AddSingleton<OfficeDirectoryCache>();

@@ -1,3 +1,4 @@
+using MedicalExaminer.Contracts;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -10,7 +11,6 @@ namespace MedicalExaminer.Kafka;
 public static class KafkaServiceCollectionExtensions
 {
     /// <summary>Tag of readiness checks (the same tag ServiceDefaults maps to /health/ready).</summary>
-    public const string ReadyTag = "ready";
 
     /// <summary>Kafka connection options and the process's one idempotent producer.</summary>
     public static IServiceCollection AddKafkaProducer(this IServiceCollection services, IConfiguration configuration)
@@ -58,7 +58,7 @@ public static class KafkaServiceCollectionExtensions
                 provider.GetRequiredKeyedService<ConsumerHeartbeat>(name),
                 provider.GetRequiredService<IOptionsMonitor<BatchConsumerOptions>>().Get(name).HeartbeatTimeout),
             failureStatus: null,
-            tags: [ReadyTag]));
+            tags: [HealthTags.Ready]));
         return services;
     }
 }

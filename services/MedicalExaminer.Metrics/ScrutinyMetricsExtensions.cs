@@ -47,8 +47,7 @@ public static class ScrutinyMetricsExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPostgres(builder.Configuration);
-        services.AddHealthChecks().AddSchemaVersionCheck(ServiceDefaultsExtensions.ReadyTag);
+        services.AddPostgresContext(builder.Configuration);
         services.AddSingleton<ProjectionStore>();
         services.AddSingleton<FigureStore>();
         services.AddSingleton<ScrutinyReport>();

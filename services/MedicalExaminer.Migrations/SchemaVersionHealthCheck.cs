@@ -1,3 +1,6 @@
+using MedicalExaminer.Contracts;
+using MedicalExaminer.Postgres;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
@@ -33,12 +36,16 @@ public sealed class SchemaVersionHealthCheck(NpgsqlDataSource dataSource) : IHea
     }
 }
 
-public static class SchemaVersionHealthCheckExtensions
+public static class PostgresContextExtensions
 {
     /// <summary>
-    /// Adds <see cref="SchemaVersionHealthCheck"/> on the registered <see cref="NpgsqlDataSource"/>
-    /// (see <c>AddPostgres</c>), tagged for the readiness endpoint.
+    /// A service's database: its <see cref="NpgsqlDataSource"/> and options (<c>AddPostgres</c>, section
+    /// <paramref name="section"/>) and the <see cref="SchemaVersionHealthCheck"/> on it, tagged for readiness.
     /// </summary>
-    public static IHealthChecksBuilder AddSchemaVersionCheck(this IHealthChecksBuilder builder, string readyTag = "ready") =>
-        builder.AddCheck<SchemaVersionHealthCheck>(SchemaVersionHealthCheck.Name, tags: [readyTag]);
+    public static IServiceCollection AddPostgresContext(this IServiceCollection services, IConfiguration configuration, string section = "Postgres")
+    {
+        services.AddPostgres(configuration, section);
+        services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>(SchemaVersionHealthCheck.Name, tags: [HealthTags.Ready]);
+        return services;
+    }
 }

@@ -10,8 +10,8 @@ public static class PostgresServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="PostgresOptions"/> (validated at start) and the one <see cref="NpgsqlDataSource"/>
-    /// of this service's database; the container disposes it. The schema-version readiness check lives
-    /// with the migrations: <c>services.AddHealthChecks().AddSchemaVersionCheck()</c> (MedicalExaminer.Migrations).
+    /// of this service's database; the container disposes it. Services call <c>AddPostgresContext</c>
+    /// (MedicalExaminer.Migrations), which adds the schema-version readiness check to this.
     /// </summary>
     public static IServiceCollection AddPostgres(this IServiceCollection services, IConfiguration configuration, string section = "Postgres")
     {

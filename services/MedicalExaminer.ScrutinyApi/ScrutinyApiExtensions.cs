@@ -43,8 +43,7 @@ public static class ScrutinyApiExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddPostgres(builder.Configuration);
-        services.AddHealthChecks().AddCheck<SchemaVersionHealthCheck>("schema-version", tags: [ServiceDefaultsExtensions.ReadyTag]);
+        services.AddPostgresContext(builder.Configuration);
         services.AddSingleton<CaseStore>();
         services.AddSingleton<CaseReader>();
         services.AddSingleton<OfficeDirectoryLoader>();

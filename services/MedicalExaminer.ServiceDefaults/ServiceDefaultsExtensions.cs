@@ -1,3 +1,4 @@
+using MedicalExaminer.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
@@ -20,9 +21,6 @@ namespace MedicalExaminer.ServiceDefaults;
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
-    /// <summary>Tag of health checks that gate readiness (Kubernetes readinessProbe).</summary>
-    public const string ReadyTag = "ready";
-
     /// <summary>Every ActivitySource and Meter of this service family starts with this prefix.</summary>
     public const string TelemetryPrefix = "MedicalExaminer";
 
@@ -88,7 +86,7 @@ public static class ServiceDefaultsExtensions
         });
         app.MapHealthChecks("/health/ready", new HealthCheckOptions
         {
-            Predicate = check => check.Tags.Contains(ReadyTag),
+            Predicate = check => check.Tags.Contains(HealthTags.Ready),
         });
         return app;
     }

@@ -1,3 +1,4 @@
+using MedicalExaminer.Contracts;
 using Dapper;
 using MedicalExaminer.ServiceDefaults;
 using MedicalExaminer.SyntheticData;
@@ -43,7 +44,7 @@ public sealed class IntakeDatabaseRoleTests(PostgresFixture postgres, KafkaClust
             HealthReport? ready = null;
             await IntakeScenario.WaitUntilAsync(async () =>
             {
-                ready = await health.CheckHealthAsync(c => c.Tags.Contains(ServiceDefaultsExtensions.ReadyTag), Ct);
+                ready = await health.CheckHealthAsync(c => c.Tags.Contains(HealthTags.Ready), Ct);
                 return ready.Status == HealthStatus.Healthy;
             }, Deadline, "the worker logged in as me_intake_worker becomes ready");
             sessionsWhileRunning = await database.SessionsAsync();

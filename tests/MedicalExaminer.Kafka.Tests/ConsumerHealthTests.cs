@@ -1,3 +1,4 @@
+using MedicalExaminer.Contracts;
 using MedicalExaminer.Testing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -21,7 +22,7 @@ public sealed class ConsumerHealthTests(KafkaClusterFixture kafka)
 
             report = await host.CheckHealthAsync();
             Assert.Equal(HealthStatus.Unhealthy, report.Status);
-            Assert.Contains(report.Entries.Values, entry => entry.Tags.Contains(KafkaServiceCollectionExtensions.ReadyTag));
+            Assert.Contains(report.Entries.Values, entry => entry.Tags.Contains(HealthTags.Ready));
         }
     }
 

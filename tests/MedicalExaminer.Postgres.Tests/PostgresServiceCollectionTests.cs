@@ -1,3 +1,4 @@
+using MedicalExaminer.Contracts;
 using MedicalExaminer.Migrations;
 using MedicalExaminer.Testing;
 using Microsoft.Extensions.Configuration;
@@ -25,7 +26,7 @@ public sealed class PostgresServiceCollectionTests(PostgresFixture postgres)
             Assert.Equal(new NpgsqlConnectionStringBuilder(connectionString).Database, connection.Database);
         }
 
-        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains("ready"), Ct);
+        var report = await provider.GetRequiredService<HealthCheckService>().CheckHealthAsync(r => r.Tags.Contains(HealthTags.Ready), Ct);
         Assert.Equal(HealthStatus.Healthy, report.Entries[SchemaVersionHealthCheck.Name].Status);
     }
 
@@ -52,8 +53,7 @@ public sealed class PostgresServiceCollectionTests(PostgresFixture postgres)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection().AddLogging();
-        services.AddPostgres(configuration, section);
-        services.AddHealthChecks().AddSchemaVersionCheck();
+        services.AddPostgresContext(configuration, section);
         return services.BuildServiceProvider();
     }
 }
