@@ -6,7 +6,6 @@ using MedicalExaminer.Kafka;
 using MedicalExaminer.Migrations;
 using MedicalExaminer.Notify;
 using MedicalExaminer.Outbox;
-using MedicalExaminer.Postgres;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;

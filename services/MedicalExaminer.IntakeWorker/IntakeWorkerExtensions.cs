@@ -3,7 +3,6 @@ using MedicalExaminer.IntakeWorker.Intake;
 using MedicalExaminer.Casework;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.Migrations;
-using MedicalExaminer.Postgres;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection.Extensions;

@@ -6,7 +6,6 @@ using MedicalExaminer.Metrics.Projection;
 using MedicalExaminer.Metrics.Snapshots;
 using MedicalExaminer.Metrics.Telemetry;
 using MedicalExaminer.Migrations;
-using MedicalExaminer.Postgres;
 using MedicalExaminer.Security;
 using MedicalExaminer.ServiceDefaults;
 using Microsoft.Extensions.Configuration.Memory;

@@ -4,7 +4,6 @@ using MedicalExaminer.Contracts;
 using MedicalExaminer.Kafka;
 using MedicalExaminer.Migrations;
 using MedicalExaminer.Outbox;
-using MedicalExaminer.Postgres;
 using MedicalExaminer.ScrutinyApi.Api;
 using MedicalExaminer.ScrutinyApi.Casework;
 using MedicalExaminer.Security;
