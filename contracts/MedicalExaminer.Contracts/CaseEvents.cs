@@ -33,6 +33,7 @@ public sealed record EventActor(string Id, string Role, string? OfficeId)
 [JsonDerivedType(typeof(CaseRoutedToScrutiny), nameof(CaseRoutedToScrutiny))]
 [JsonDerivedType(typeof(CaseRoutedToCoronerReferralReview), nameof(CaseRoutedToCoronerReferralReview))]
 [JsonDerivedType(typeof(CaseClaimed), nameof(CaseClaimed))]
+[JsonDerivedType(typeof(CaseAssigned), nameof(CaseAssigned))]
 [JsonDerivedType(typeof(CaseReleased), nameof(CaseReleased))]
 [JsonDerivedType(typeof(CoronerReferralConfirmed), nameof(CoronerReferralConfirmed))]
 [JsonDerivedType(typeof(CoronerReferralOverridden), nameof(CoronerReferralOverridden))]

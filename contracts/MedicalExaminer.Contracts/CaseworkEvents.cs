@@ -4,11 +4,26 @@ namespace MedicalExaminer.Contracts;
 // CaseEvent envelope. Free text (summaries, notes, cause-of-death text) is case data for the
 // office and the family notifier; regulator-facing outputs never carry it.
 
-/// <summary>An ME or MEO took the case; nobody else may work it until it is released or the claim lapses.</summary>
+/// <summary>
+/// Before assignment (kept so that older histories still read): an ME or MEO took the case for a claim that lapsed
+/// after an idle time. New cases record <see cref="CaseAssigned"/> instead; the workflow reads this one as an
+/// assignment in the claimant's role.
+/// </summary>
 public sealed record CaseClaimed(string ClaimedBy, string Queue) : CaseEventBody;
 
-/// <summary>The claim ended: <c>released</c> by its holder or an admin, or <c>lapsed</c> after the idle time.</summary>
-public sealed record CaseReleased(string ReleasedFrom, string Reason, string Queue) : CaseEventBody;
+/// <summary>
+/// The case is assigned to a person in a role (<c>medical-examiner</c> or <c>medical-examiner-officer</c>) until
+/// released or handed over: taken by the assignee (<see cref="HandedOverBy"/> null), or handed over to them by a
+/// colleague or an admin, with a note for the person taking it on. An ME and an MEO may be assigned at once.
+/// </summary>
+public sealed record CaseAssigned(string AssigneeId, string AssigneeRole, string Queue, string? HandedOverBy, string? Note) : CaseEventBody;
+
+/// <summary>
+/// An assignment ended: <c>released</c> by its holder or an admin, or <c>lapsed</c> after the office's idle time
+/// (an office setting, off by default). <see cref="AssigneeRole"/> names the role whose assignment ended (absent on
+/// releases recorded before assignment, which ended the single claim).
+/// </summary>
+public sealed record CaseReleased(string ReleasedFrom, string Reason, string Queue, string? AssigneeRole = null) : CaseEventBody;
 
 /// <summary>An ME confirmed that the coroner must be notified (from review, or as the scrutiny outcome).</summary>
 public sealed record CoronerReferralConfirmed(IReadOnlyList<string> ReasonCodes, string? Note) : CaseEventBody;

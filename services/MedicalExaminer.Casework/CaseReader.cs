@@ -19,14 +19,25 @@ public sealed record QueueItem(
     string? DeceasedName,
     string? UrgentReleaseReason,
     IReadOnlyList<string> ReasonCodes,
-    string? ClaimedBy,
+    string? AssignedExaminer,
+    string? AssignedOfficer,
     SlaState Registration,
     SlaState? UrgentRelease,
     int Version);
 
 public sealed record QueuePage(string Queue, string? OfficeId, int Page, int PageSize, int Total, IReadOnlyList<QueueItem> Items);
 
-public sealed record QueueCount(string Queue, int Cases, int Unclaimed, int AtRisk, int Breached);
+/// <summary>A queue's size; <see cref="Unassigned"/> counts the cases neither an examiner nor an officer is assigned to.</summary>
+public sealed record QueueCount(string Queue, int Cases, int Unassigned, int AtRisk, int Breached);
+
+/// <summary>Which cases of a queue a page shows: all, the caller's own (assigned to them in any role), or nobody's.</summary>
+public static class AssignmentFilters
+{
+    public const string Mine = "mine";
+    public const string Unassigned = "unassigned";
+
+    public static readonly IReadOnlyList<string> All = [Mine, Unassigned];
+}
 
 public sealed record TriageReasonView(string Code, string Source, string Evidence);
 
@@ -46,7 +57,7 @@ public sealed record CaseDetail(
 public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
 {
     // Queue order (DOMAIN §4): the oldest death first, on the cases_queue_order index. Urgent release
-    // comes first by being its own queue, listed and claimed before the others.
+    // comes first by being its own queue, listed and taken before the others.
     private const string QueueSql = """
         SELECT c.case_id AS CaseId, c.office_id AS OfficeId, c.queue AS Queue, c.state AS State, c.route AS Route,
                c.date_time_of_death AS DateTimeOfDeath, c.place_of_death AS PlaceOfDeath, c.site_ods_code AS SiteOdsCode,
@@ -54,17 +65,20 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
                c.urgent_release_reason AS UrgentReleaseReason, c.urgent_release_decision AS UrgentReleaseDecision,
                c.received_at AS ReceivedAt, coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours,
                ARRAY(SELECT r.code FROM casework.triage_reasons r WHERE r.case_id = c.case_id ORDER BY r.ordinal) AS ReasonCodes,
-               CASE WHEN c.claim_expires_at > now() THEN c.claimed_by END AS ClaimedBy, c.version AS Version,
+               c.assigned_examiner AS AssignedExaminer, c.assigned_officer AS AssignedOfficer, c.version AS Version,
                count(*) OVER () AS Total
         FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
         WHERE c.office_id IS NOT DISTINCT FROM @officeId AND c.queue = @queue
+          AND (@assigned::text IS NULL
+               OR (@assigned = 'mine' AND @userId IN (c.assigned_examiner, c.assigned_officer))
+               OR (@assigned = 'unassigned' AND c.assigned_examiner IS NULL AND c.assigned_officer IS NULL))
         ORDER BY c.date_time_of_death, c.case_id
         LIMIT @limit OFFSET @offset
         """;
 
     private const string CountsSql = """
         SELECT queue AS Queue, count(*)::int AS Cases,
-               count(*) FILTER (WHERE claimed_by IS NULL OR claim_expires_at <= now())::int AS Unclaimed,
+               count(*) FILTER (WHERE assigned_examiner IS NULL AND assigned_officer IS NULL)::int AS Unassigned,
                count(*) FILTER (WHERE date_time_of_death + interval '5 days' - now() BETWEEN interval '0' AND interval '24 hours')::int AS AtRisk,
                count(*) FILTER (WHERE date_time_of_death + interval '5 days' <= now())::int AS Breached
         FROM casework.cases
@@ -88,11 +102,13 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
     public static readonly IReadOnlyList<string> OfficeQueues =
         [Queues.UrgentRelease, Queues.CoronerReferralReview, Queues.ReturnedFromCoroner, Queues.Scrutiny, Queues.AwaitingCoroner];
 
-    public async Task<QueuePage> QueueAsync(string? officeId, string queue, int page, int pageSize, CancellationToken cancellationToken)
+    /// <param name="assigned">Null for every case of the queue, or one of <see cref="AssignmentFilters"/> (mine: <paramref name="userId"/>'s).</param>
+    public async Task<QueuePage> QueueAsync(
+        string? officeId, string queue, int page, int pageSize, CancellationToken cancellationToken, string? assigned = null, string? userId = null)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var rows = (await connection.QueryAsync<QueueRow>(new CommandDefinition(
-            QueueSql, new { officeId, queue, limit = pageSize, offset = (page - 1) * pageSize }, cancellationToken: cancellationToken))).ToList();
+            QueueSql, new { officeId, queue, limit = pageSize, offset = (page - 1) * pageSize, assigned, userId }, cancellationToken: cancellationToken))).ToList();
         var now = clock.GetUtcNow();
         var items = rows.Select(r => r.ToItem(now)).ToList();
         return new QueuePage(queue, officeId, page, pageSize, rows.Count > 0 ? (int)rows[0].Total : 0, items);
@@ -148,7 +164,8 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
         public DateTime ReceivedAt { get; set; }
         public int UrgentReleaseTargetHours { get; set; }
         public string[] ReasonCodes { get; set; } = [];
-        public string? ClaimedBy { get; set; }
+        public string? AssignedExaminer { get; set; }
+        public string? AssignedOfficer { get; set; }
         public int Version { get; set; }
         public long Total { get; set; }
 
@@ -157,7 +174,7 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
             var death = new DateTimeOffset(DateTime.SpecifyKind(DateTimeOfDeath, DateTimeKind.Utc));
             var received = new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc));
             return new QueueItem(
-                CaseId, OfficeId, Queue, State, Route, death, PlaceOfDeath, SiteOdsCode, DeceasedName, UrgentReleaseReason, ReasonCodes, ClaimedBy,
+                CaseId, OfficeId, Queue, State, Route, death, PlaceOfDeath, SiteOdsCode, DeceasedName, UrgentReleaseReason, ReasonCodes, AssignedExaminer, AssignedOfficer,
                 SlaClock.Registration(death, now),
                 UrgentReleaseReason is not null && UrgentReleaseDecision is null ? SlaClock.UrgentRelease(received, UrgentReleaseTargetHours, now) : null,
                 Version);

@@ -21,7 +21,7 @@ public enum CommandStatus
     /// <summary>The workflow refused it: see <see cref="CommandOutcome.Decision"/>.</summary>
     Refused,
 
-    /// <summary>Claim next found nothing to claim.</summary>
+    /// <summary>Take next found no case nobody in the caller's role is assigned to.</summary>
     NothingToClaim,
 }
 
@@ -43,13 +43,14 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         extract(year FROM age(c.date_time_of_death, (c.notification -> 'deceased' ->> 'dateOfBirth')::date))::int AS AgeAtDeathYears,
         ARRAY(SELECT r.code FROM casework.triage_reasons r WHERE r.case_id = c.case_id ORDER BY r.ordinal) AS TriageReasonCodes,
         c.urgent_release_reason AS UrgentReleaseReason, c.urgent_release_decision AS UrgentReleaseDecision,
-        c.claimed_by AS ClaimedBy, c.claimed_at AS ClaimedAt, c.claim_expires_at AS ClaimExpiresAt,
+        c.assigned_examiner AS AssignedExaminer, c.examiner_active_at AS ExaminerActiveAt,
+        c.assigned_officer AS AssignedOfficer, c.officer_active_at AS OfficerActiveAt,
         c.records_reviewed_at AS RecordsReviewedAt, c.agreed_cause::text AS AgreedCause,
         c.bereaved_outcome AS BereavedOutcome, c.bereaved_concerns AS BereavedConcerns,
         c.clinical_governance_flag AS ClinicalGovernanceFlag, c.leder_flag AS LederFlag, c.cdop_flag AS CdopFlag,
         c.coroner_decision AS CoronerDecision, c.completed_at AS CompletedAt,
         c.version AS Version, c.last_event_sequence AS LastEventSequence,
-        coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours
+        coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours, o.assignment_idle_hours AS AssignmentIdleHours
         """;
 
     private const string LockCaseSql = $"""
@@ -62,38 +63,42 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
     /// <summary>How many queues take next draws from at most: the examiner's order of urgency has four.</summary>
     public const int MaxTakeNextQueues = 4;
 
-    // Take next, written out as it runs: one probe per queue in the caller's order of urgency (@queue1 first;
-    // a slot the caller does not use is NULL and matches nothing). Each probe walks cases_claimable (office, queue,
-    // death, id WHERE unclaimed) to the oldest death and locks that row; SKIP LOCKED lets concurrent callers pass
-    // rows another transaction holds instead of queueing behind them. The outer LIMIT 1 stops at the first probe
-    // that yields a case, and Postgres evaluates CTEs lazily, so the later queues are neither scanned nor locked
-    // (EXPLAIN ANALYZE shows them "never executed").
-    private const string ClaimNextSql = $"""
+    // Take next, written out as it runs, once per role (the role's own assignment column and index): one probe per
+    // queue in the caller's order of urgency (@queue1 first; a slot the caller does not use is NULL and matches
+    // nothing). Each probe walks cases_examiner_unassigned / cases_officer_unassigned (office, queue, death, id) to
+    // the oldest death nobody in the role holds and locks that row; SKIP LOCKED lets concurrent callers pass rows
+    // another transaction holds instead of queueing behind them. The outer LIMIT 1 stops at the first probe that
+    // yields a case, and Postgres evaluates CTEs lazily, so the later queues are neither scanned nor locked
+    // (EXPLAIN ANALYZE shows them "never executed"). An officer assigned to a case leaves it free for an examiner.
+    private const string TakeNextAsExaminerSql = $"""
         WITH first_queue AS MATERIALIZED (
             SELECT {SnapshotColumns}
             FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-            WHERE c.office_id = @officeId AND c.queue = @queue1 AND c.claimed_by IS NULL
+            WHERE c.office_id = @officeId AND c.queue = @queue1 AND c.assigned_examiner IS NULL
             ORDER BY c.date_time_of_death, c.case_id
             LIMIT 1
             FOR UPDATE OF c SKIP LOCKED
-        ), second_queue AS MATERIALIZED (
+        ),
+        second_queue AS MATERIALIZED (
             SELECT {SnapshotColumns}
             FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-            WHERE c.office_id = @officeId AND c.queue = @queue2 AND c.claimed_by IS NULL
+            WHERE c.office_id = @officeId AND c.queue = @queue2 AND c.assigned_examiner IS NULL
             ORDER BY c.date_time_of_death, c.case_id
             LIMIT 1
             FOR UPDATE OF c SKIP LOCKED
-        ), third_queue AS MATERIALIZED (
+        ),
+        third_queue AS MATERIALIZED (
             SELECT {SnapshotColumns}
             FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-            WHERE c.office_id = @officeId AND c.queue = @queue3 AND c.claimed_by IS NULL
+            WHERE c.office_id = @officeId AND c.queue = @queue3 AND c.assigned_examiner IS NULL
             ORDER BY c.date_time_of_death, c.case_id
             LIMIT 1
             FOR UPDATE OF c SKIP LOCKED
-        ), fourth_queue AS MATERIALIZED (
+        ),
+        fourth_queue AS MATERIALIZED (
             SELECT {SnapshotColumns}
             FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-            WHERE c.office_id = @officeId AND c.queue = @queue4 AND c.claimed_by IS NULL
+            WHERE c.office_id = @officeId AND c.queue = @queue4 AND c.assigned_examiner IS NULL
             ORDER BY c.date_time_of_death, c.case_id
             LIMIT 1
             FOR UPDATE OF c SKIP LOCKED
@@ -107,11 +112,55 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         LIMIT 1
         """;
 
+    private const string TakeNextAsOfficerSql = $"""
+        WITH first_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue1 AND c.assigned_officer IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ),
+        second_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue2 AND c.assigned_officer IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ),
+        third_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue3 AND c.assigned_officer IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        ),
+        fourth_queue AS MATERIALIZED (
+            SELECT {SnapshotColumns}
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id = @officeId AND c.queue = @queue4 AND c.assigned_officer IS NULL
+            ORDER BY c.date_time_of_death, c.case_id
+            LIMIT 1
+            FOR UPDATE OF c SKIP LOCKED
+        )
+        SELECT * FROM (
+            SELECT * FROM first_queue
+            UNION ALL SELECT * FROM second_queue
+            UNION ALL SELECT * FROM third_queue
+            UNION ALL SELECT * FROM fourth_queue
+        ) next
+        LIMIT 1
+        """;
+
+    // Only offices that set an idle limit lapse assignments.
     private const string LapsedClaimsSql = $"""
         SELECT {SnapshotColumns}
-        FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
-        WHERE c.claimed_by IS NOT NULL AND c.claim_expires_at <= @now
-        ORDER BY c.claim_expires_at
+        FROM casework.cases c JOIN casework.offices o ON o.office_id = c.office_id
+        WHERE o.assignment_idle_hours IS NOT NULL
+          AND (c.examiner_active_at <= @now - make_interval(hours => o.assignment_idle_hours)
+               OR c.officer_active_at <= @now - make_interval(hours => o.assignment_idle_hours))
         LIMIT @limit
         FOR UPDATE OF c SKIP LOCKED
         """;
@@ -119,7 +168,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
     private const string UpdateCaseSql = """
         UPDATE casework.cases SET
             office_id = @OfficeId, state = @State, queue = @Queue,
-            claimed_by = @ClaimedBy, claimed_at = @ClaimedAt, claim_expires_at = @ClaimExpiresAt,
+            assigned_examiner = @AssignedExaminer, examiner_active_at = @ExaminerActiveAt,
+            assigned_officer = @AssignedOfficer, officer_active_at = @OfficerActiveAt,
             records_reviewed_at = @RecordsReviewedAt, agreed_cause = @AgreedCause::jsonb,
             bereaved_outcome = @BereavedOutcome, bereaved_concerns = @BereavedConcerns,
             clinical_governance_flag = @ClinicalGovernanceFlag, leder_flag = @LederFlag, cdop_flag = @CdopFlag,
@@ -185,7 +235,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return outcome;
     }
 
-    /// <summary>Claims the most urgent unclaimed case of the office: the first queue in <paramref name="queues"/> that has one.</summary>
+    /// <summary>
+    /// Take next: assigns the caller (in their role) the most urgent case of the office nobody in that role holds —
+    /// from the first queue in <paramref name="queues"/> that has one. Concurrent callers never get the same case.
+    /// </summary>
     public async Task<CommandOutcome> ClaimNextAsync(
         Actor actor, string officeId, IReadOnlyList<string> queues, WorkflowOptions options, CancellationToken cancellationToken)
     {
@@ -211,7 +264,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         var row = await connection.QuerySingleOrDefaultAsync<CaseRow>(
-            new CommandDefinition(ClaimNextSql, parameters, transaction, cancellationToken: cancellationToken));
+            new CommandDefinition(actor.Role == Roles.MedicalExaminerOfficer ? TakeNextAsOfficerSql : TakeNextAsExaminerSql, parameters, transaction, cancellationToken: cancellationToken));
         if (row is null)
         {
             await transaction.RollbackAsync(cancellationToken);
@@ -223,7 +276,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         return outcome;
     }
 
-    /// <summary>Releases up to <paramref name="limit"/> claims whose idle time has run out; returns how many.</summary>
+    /// <summary>Ends the assignments of up to <paramref name="limit"/> cases idle past their office's limit; returns how many cases.</summary>
     public async Task<int> LapseExpiredClaimsAsync(int limit, WorkflowOptions options, CancellationToken cancellationToken)
     {
         var sweeper = new Actor("claim-lapse-sweeper", Roles.System, null);
@@ -255,7 +308,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var snapshot = row.ToSnapshot();
-        var settings = new WorkflowSettings(options.ClaimIdleTime, row.UrgentReleaseTargetHours);
+        var settings = new WorkflowSettings(
+            row.AssignmentIdleHours is { } hours ? TimeSpan.FromHours(hours) : null, row.UrgentReleaseTargetHours);
         var decision = CaseWorkflow.Decide(snapshot, command, actor, now, settings);
         if (!decision.Accepted)
         {
@@ -272,7 +326,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var updated = snapshot;
         foreach (var body in decision.Events)
         {
-            updated = CaseWorkflow.Evolve(updated, body, eventActor, now, options.ClaimIdleTime) with
+            updated = CaseWorkflow.Evolve(updated, body, eventActor, now) with
             {
                 LastEventSequence = updated.LastEventSequence + 1,
             };
@@ -319,9 +373,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         public string[] TriageReasonCodes { get; set; } = [];
         public string? UrgentReleaseReason { get; set; }
         public string? UrgentReleaseDecision { get; set; }
-        public string? ClaimedBy { get; set; }
-        public DateTime? ClaimedAt { get; set; }
-        public DateTime? ClaimExpiresAt { get; set; }
+        public string? AssignedExaminer { get; set; }
+        public DateTime? ExaminerActiveAt { get; set; }
+        public string? AssignedOfficer { get; set; }
+        public DateTime? OfficerActiveAt { get; set; }
         public DateTime? RecordsReviewedAt { get; set; }
         public string? AgreedCause { get; set; }
         public string? BereavedOutcome { get; set; }
@@ -334,6 +389,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         public int Version { get; set; }
         public int LastEventSequence { get; set; }
         public int UrgentReleaseTargetHours { get; set; }
+        public int? AssignmentIdleHours { get; set; }
 
         /// <summary>The notification as accepted (JSON); read only for the case page.</summary>
         public string? Notification { get; set; }
@@ -351,9 +407,10 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
             TriageReasonCodes = TriageReasonCodes,
             UrgentReleaseReason = UrgentReleaseReason,
             UrgentReleaseDecision = UrgentReleaseDecision,
-            ClaimedBy = ClaimedBy,
-            ClaimedAt = Utc(ClaimedAt),
-            ClaimExpiresAt = Utc(ClaimExpiresAt),
+            AssignedExaminer = AssignedExaminer,
+            ExaminerActiveAt = Utc(ExaminerActiveAt),
+            AssignedOfficer = AssignedOfficer,
+            OfficerActiveAt = Utc(OfficerActiveAt),
             RecordsReviewedAt = Utc(RecordsReviewedAt),
             AgreedCause = AgreedCause is null ? null : JsonSerializer.Deserialize(AgreedCause, CaseworkJsonContext.Default.AgreedCause),
             BereavedOutcome = BereavedOutcome,
@@ -374,13 +431,15 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
 
     /// <summary>Parameters of <see cref="UpdateCaseSql"/>: Npgsql writes timestamptz from UTC DateTime.</summary>
     private sealed record CaseUpdate(
-        Guid CaseId, string? OfficeId, string State, string? Queue, string? ClaimedBy, DateTime? ClaimedAt, DateTime? ClaimExpiresAt,
+        Guid CaseId, string? OfficeId, string State, string? Queue,
+        string? AssignedExaminer, DateTime? ExaminerActiveAt, string? AssignedOfficer, DateTime? OfficerActiveAt,
         DateTime? RecordsReviewedAt, string? AgreedCause, string? BereavedOutcome, bool? BereavedConcerns,
         bool ClinicalGovernanceFlag, bool LederFlag, bool CdopFlag, string? UrgentReleaseDecision, string? CoronerDecision,
         DateTime? CompletedAt, DateTime UpdatedAt, int Version, int LastEventSequence)
     {
         public static CaseUpdate From(CaseSnapshot c, DateTimeOffset now) => new(
-            c.CaseId, c.OfficeId, c.State, c.Queue, c.ClaimedBy, c.ClaimedAt?.UtcDateTime, c.ClaimExpiresAt?.UtcDateTime,
+            c.CaseId, c.OfficeId, c.State, c.Queue,
+            c.AssignedExaminer, c.ExaminerActiveAt?.UtcDateTime, c.AssignedOfficer, c.OfficerActiveAt?.UtcDateTime,
             c.RecordsReviewedAt?.UtcDateTime,
             c.AgreedCause is null ? null : JsonSerializer.Serialize(c.AgreedCause, CaseworkJsonContext.Default.AgreedCause),
             c.BereavedOutcome, c.BereavedConcerns, c.ClinicalGovernanceFlag, c.LederFlag, c.CdopFlag,

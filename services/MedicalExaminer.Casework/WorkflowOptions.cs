@@ -7,11 +7,10 @@ public sealed class WorkflowOptions
 {
     public const string Section = "Scrutiny";
 
-    /// <summary>A claim lapses when its holder has done nothing on the case for this long.</summary>
-    [Range(typeof(TimeSpan), "00:00:01", "7.00:00:00")]
-    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromMinutes(30);
-
-    /// <summary>How often lapsed claims are released (and their <c>CaseReleased</c> events written).</summary>
+    /// <summary>
+    /// How often assignments idle past their office's limit are ended (and their <c>CaseReleased</c> events written).
+    /// Assignments lapse only in offices that set <c>casework.offices.assignment_idle_hours</c>; by default none do.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan LapseSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 

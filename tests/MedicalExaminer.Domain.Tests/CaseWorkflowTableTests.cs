@@ -11,7 +11,7 @@ namespace MedicalExaminer.Domain.Tests;
 public sealed class CaseWorkflowTableTests
 {
     private static readonly DateTimeOffset Now = new(2026, 12, 3, 10, 0, 0, TimeSpan.Zero);
-    private static readonly WorkflowSettings Settings = new(TimeSpan.FromMinutes(30));
+    private static readonly WorkflowSettings Settings = new();
 
     private static readonly string[] States =
     [
@@ -32,6 +32,7 @@ public sealed class CaseWorkflowTableTests
     [
         new ClaimCase(),
         new ReleaseCase(),
+        new HandOverCase("colleague-1", null, "family call booked for 10:00"),
         new LapseClaim(),
         new ConfirmCoronerReferral("note"),
         new OverrideCoronerReferral("natural causes, discussed with the AP"),
@@ -51,24 +52,33 @@ public sealed class CaseWorkflowTableTests
     // One line per command and state: the outcome for medical examiner | officer | admin | regulator | system.
     // An event list ("A+B") means accepted with those events; otherwise the refusal kind. The case is of office-a,
     // has its records, AP and bereaved discussions recorded and no urgent release pending; in the states a claim
-    // can be held in (InScrutiny, CoronerReferralReview) the acting person holds it, elsewhere nobody does.
+    // can be held in (InScrutiny, CoronerReferralReview) it is assigned to the acting person in their role (an
+    // examiner or officer; nobody for the other roles), elsewhere to nobody. The office sets no idle lapse.
     private const string Expected = """
         claim
           Received               illegal-transition | illegal-transition | not-permitted | not-permitted | not-permitted
           CoronerReferralReview  claim-conflict | not-permitted | not-permitted | not-permitted | not-permitted
-          AwaitingScrutiny       CaseClaimed | CaseClaimed | not-permitted | not-permitted | not-permitted
+          AwaitingScrutiny       CaseAssigned | CaseAssigned | not-permitted | not-permitted | not-permitted
           InScrutiny             claim-conflict | claim-conflict | not-permitted | not-permitted | not-permitted
           ReferredToCoroner      illegal-transition | illegal-transition | not-permitted | not-permitted | not-permitted
           CoronerInvestigating   illegal-transition | illegal-transition | not-permitted | not-permitted | not-permitted
           ScrutinyComplete       illegal-transition | illegal-transition | not-permitted | not-permitted | not-permitted
         release
           Received               illegal-transition | illegal-transition | illegal-transition | not-permitted | not-permitted
-          CoronerReferralReview  CaseReleased | CaseReleased | CaseReleased | not-permitted | not-permitted
+          CoronerReferralReview  CaseReleased | CaseReleased | illegal-transition | not-permitted | not-permitted
           AwaitingScrutiny       illegal-transition | illegal-transition | illegal-transition | not-permitted | not-permitted
-          InScrutiny             CaseReleased | CaseReleased | CaseReleased | not-permitted | not-permitted
+          InScrutiny             CaseReleased | CaseReleased | illegal-transition | not-permitted | not-permitted
           ReferredToCoroner      illegal-transition | illegal-transition | illegal-transition | not-permitted | not-permitted
           CoronerInvestigating   illegal-transition | illegal-transition | illegal-transition | not-permitted | not-permitted
           ScrutinyComplete       illegal-transition | illegal-transition | illegal-transition | not-permitted | not-permitted
+        hand-over
+          Received               illegal-transition | illegal-transition | invalid | not-permitted | not-permitted
+          CoronerReferralReview  CaseAssigned | illegal-transition | invalid | not-permitted | not-permitted
+          AwaitingScrutiny       claim-conflict | claim-conflict | invalid | not-permitted | not-permitted
+          InScrutiny             CaseAssigned | CaseAssigned | invalid | not-permitted | not-permitted
+          ReferredToCoroner      illegal-transition | illegal-transition | invalid | not-permitted | not-permitted
+          CoronerInvestigating   illegal-transition | illegal-transition | invalid | not-permitted | not-permitted
+          ScrutinyComplete       illegal-transition | illegal-transition | invalid | not-permitted | not-permitted
         lapse-claim
           Received               illegal-transition | illegal-transition | illegal-transition | illegal-transition | illegal-transition
           CoronerReferralReview  illegal-transition | illegal-transition | illegal-transition | illegal-transition | illegal-transition
@@ -172,7 +182,7 @@ public sealed class CaseWorkflowTableTests
           InScrutiny             illegal-transition | not-permitted | not-permitted | not-permitted | not-permitted
           ReferredToCoroner      illegal-transition | not-permitted | not-permitted | not-permitted | not-permitted
           CoronerInvestigating   illegal-transition | not-permitted | not-permitted | not-permitted | not-permitted
-          ScrutinyComplete       CaseReopened+CaseClaimed | not-permitted | not-permitted | not-permitted | not-permitted
+          ScrutinyComplete       CaseReopened+CaseAssigned | not-permitted | not-permitted | not-permitted | not-permitted
         assign-office
           Received               not-permitted | not-permitted | illegal-transition | not-permitted | not-permitted
           CoronerReferralReview  not-permitted | not-permitted | illegal-transition | not-permitted | not-permitted
@@ -195,21 +205,21 @@ public sealed class CaseWorkflowTableTests
     {
         var c = Case(CaseStates.InScrutiny, holder: null);
         var error = Assert.Throws<ArgumentOutOfRangeException>(() =>
-            CaseWorkflow.Evolve(c, new UnknownEvent(), new EventActor("me-1", Roles.MedicalExaminer, "office-a"), Now, Settings.ClaimIdleTime));
+            CaseWorkflow.Evolve(c, new UnknownEvent(), new EventActor("me-1", Roles.MedicalExaminer, "office-a"), Now));
         Assert.Contains(nameof(UnknownEvent), error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
     public void evolve_handles_every_event_the_contract_defines()
     {
-        var c = Case(CaseStates.InScrutiny, holder: "me-1");
+        var c = Case(CaseStates.InScrutiny, holder: new Actor("me-1", Roles.MedicalExaminer, "office-a"));
         var actor = new EventActor("me-1", Roles.MedicalExaminer, "office-a");
         var kinds = typeof(CaseEventBody).Assembly.GetTypes().Where(t => t.IsSubclassOf(typeof(CaseEventBody)) && !t.IsAbstract).ToList();
         Assert.NotEmpty(kinds);
         foreach (var kind in kinds)
         {
             var body = (CaseEventBody)System.Runtime.CompilerServices.RuntimeHelpers.GetUninitializedObject(kind);
-            var evolved = CaseWorkflow.Evolve(c, body, actor, Now, Settings.ClaimIdleTime);
+            var evolved = CaseWorkflow.Evolve(c, body, actor, Now);
             Assert.NotNull(evolved);
         }
     }
@@ -223,7 +233,7 @@ public sealed class CaseWorkflowTableTests
             foreach (var state in States)
             {
                 var outcomes = Actors.Select(actor => Outcome(CaseWorkflow.Decide(
-                    Case(state, holder: state is CaseStates.InScrutiny or CaseStates.CoronerReferralReview ? actor.Id : null), command, actor, Now, Settings)));
+                    Case(state, holder: state is CaseStates.InScrutiny or CaseStates.CoronerReferralReview ? actor : null), command, actor, Now, Settings)));
                 table.Append("  ").Append(state.PadRight(23)).Append(string.Join(" | ", outcomes)).Append('\n');
             }
         }
@@ -245,7 +255,7 @@ public sealed class CaseWorkflowTableTests
     private static string Normalise(string table) =>
         string.Join('\n', table.Split('\n').Select(line => string.Join(' ', line.Split(' ', StringSplitOptions.RemoveEmptyEntries))).Where(l => l.Length > 0));
 
-    private static CaseSnapshot Case(string state, string? holder) => new()
+    private static CaseSnapshot Case(string state, Actor? holder) => new()
     {
         CaseId = Guid.Parse("00000000-0000-7000-8000-000000000001"),
         OfficeId = "office-a",
@@ -262,9 +272,10 @@ public sealed class CaseWorkflowTableTests
         ReceivedAt = Now.AddHours(-19),
         AgeAtDeathYears = 84,
         TriageReasonCodes = state == CaseStates.CoronerReferralReview ? ["trauma-or-injury"] : [],
-        ClaimedBy = holder,
-        ClaimedAt = holder is null ? null : Now.AddMinutes(-5),
-        ClaimExpiresAt = holder is null ? null : Now.AddMinutes(25),
+        AssignedExaminer = holder?.Role == Roles.MedicalExaminer ? holder.Id : null,
+        ExaminerActiveAt = holder?.Role == Roles.MedicalExaminer ? Now.AddMinutes(-5) : null,
+        AssignedOfficer = holder?.Role == Roles.MedicalExaminerOfficer ? holder.Id : null,
+        OfficerActiveAt = holder?.Role == Roles.MedicalExaminerOfficer ? Now.AddMinutes(-5) : null,
         RecordsReviewedAt = Now.AddHours(-2),
         AgreedCause = new AgreedCause("pneumonia", null, null, null),
         BereavedOutcome = "held",

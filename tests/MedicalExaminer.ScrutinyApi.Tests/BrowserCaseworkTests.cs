@@ -34,9 +34,9 @@ public sealed class BrowserCaseworkTests(PostgresFixture postgres, BrowserFixtur
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = $"{CaseworkWorld.Office} queues" })).ToBeVisibleAsync();
         await BrowserFixture.ScreenshotAsync(page, "01-queues");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim the most urgent case" }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take the most urgent case" }).ClickAsync();
         await page.WaitForURLAsync($"**/cases/{mostUrgent.CaseId}");
-        await Assertions.Expect(page.Locator("#claim")).ToContainTextAsync("Held by you");
+        await Assertions.Expect(page.Locator("#assigned-examiner")).ToContainTextAsync("You");
         await BrowserFixture.ScreenshotAsync(page, "02-claimed");
 
         // The seeded office has urgent releases: the most urgent case is one, and its decision comes first.
@@ -75,8 +75,8 @@ public sealed class BrowserCaseworkTests(PostgresFixture postgres, BrowserFixtur
 
         var history = await world.EventTypesAsync(mostUrgent.CaseId);
         Assert.Equal(
-            [nameof(CaseClaimed), nameof(UrgentReleaseDecided), nameof(RecordsReviewed), nameof(AttendingPractitionerDiscussed), nameof(BereavedDiscussed), nameof(MccdIssued)],
-            history.SkipWhile(e => e != nameof(CaseClaimed)).ToList());
+            [nameof(CaseAssigned), nameof(UrgentReleaseDecided), nameof(RecordsReviewed), nameof(AttendingPractitionerDiscussed), nameof(BereavedDiscussed), nameof(MccdIssued)],
+            history.SkipWhile(e => e != nameof(CaseAssigned)).ToList());
         Assert.Equal(CaseStates.ScrutinyComplete, await world.ScalarAsync<string>("SELECT state FROM casework.cases WHERE case_id = @id", new { id = mostUrgent.CaseId }));
     }
 
@@ -94,8 +94,8 @@ public sealed class BrowserCaseworkTests(PostgresFixture postgres, BrowserFixtur
         // Keyboard only: the sign-in button is reachable and pressable without a mouse.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).FocusAsync();
         await page.Keyboard.PressAsync("Enter");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Claim the most urgent case" }).ClickAsync();
-        await Assertions.Expect(page.Locator("#claim")).ToContainTextAsync("Held by you");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Take the most urgent case" }).ClickAsync();
+        await Assertions.Expect(page.Locator("#assigned-officer")).ToContainTextAsync("You");
 
         await Step(page, "record-records-review", _ => Task.CompletedTask);
         // Recorded once, the review shows as done rather than offering its form again.
@@ -124,7 +124,7 @@ public sealed class BrowserCaseworkTests(PostgresFixture postgres, BrowserFixtur
         foreach (var queue in CaseworkService.ClaimOrder(role))
         {
             var id = await connection.QueryFirstOrDefaultAsync<Guid?>(
-                "SELECT case_id FROM casework.cases WHERE office_id = @office AND queue = @queue AND claimed_by IS NULL ORDER BY date_time_of_death, case_id LIMIT 1",
+                "SELECT case_id FROM casework.cases WHERE office_id = @office AND queue = @queue AND assigned_examiner IS NULL AND assigned_officer IS NULL ORDER BY date_time_of_death, case_id LIMIT 1",
                 new { office = CaseworkWorld.Office, queue });
             if (id is { } found)
             {

@@ -29,8 +29,8 @@ public sealed class CaseWorkflowStoreTests(PostgresFixture postgres)
 
         Assert.Equal(CaseStates.ScrutinyComplete, complete.State);
         Assert.Null(complete.Queue);
-        Assert.Null(complete.ClaimedBy);
-        string[] expected = ["CaseClaimed", "RecordsReviewed", "AttendingPractitionerDiscussed", "BereavedDiscussed", "MccdIssued"];
+        Assert.Null(complete.AssignedExaminer);
+        string[] expected = ["CaseAssigned", "RecordsReviewed", "AttendingPractitionerDiscussed", "BereavedDiscussed", "MccdIssued"];
         Assert.Equal(expected, (await world.EventTypesAsync(caseId)).Skip(3));
         Assert.Equal(expected, (await world.EventTypesAsync(caseId, "outbox")).Skip(3));
         Assert.Equal(5, await world.ScalarAsync<int>(
@@ -66,7 +66,7 @@ public sealed class CaseWorkflowStoreTests(PostgresFixture postgres)
         await world.ApplyAsync(caseId, new ClaimCase(), Me);
         var referred = await world.ApplyAsync(caseId, new ConfirmCoronerReferral("fall two weeks before death"), Me);
         Assert.Equal((CaseStates.ReferredToCoroner, Queues.AwaitingCoroner), (referred.State, referred.Queue));
-        Assert.Null(referred.ClaimedBy);
+        Assert.Null(referred.AssignedExaminer);
 
         var returned = await world.ApplyAsync(caseId, new RecordCoronerDeclined("natural causes; no investigation"), Meo);
         Assert.Equal((CaseStates.AwaitingScrutiny, Queues.ReturnedFromCoroner), (returned.State, returned.Queue));
@@ -123,9 +123,9 @@ public sealed class CaseWorkflowStoreTests(PostgresFixture postgres)
 
         var reopened = await world.ApplyAsync(caseId, new ReopenCase("the family raised a new concern"), Me);
 
-        Assert.Equal((CaseStates.InScrutiny, Queues.Scrutiny, Me.Id), (reopened.State, reopened.Queue, reopened.ClaimedBy));
+        Assert.Equal((CaseStates.InScrutiny, Queues.Scrutiny, Me.Id), (reopened.State, reopened.Queue, reopened.AssignedExaminer));
         Assert.Null(reopened.CompletedAt);
-        Assert.Equal(["MccdIssued", "CaseReopened", "CaseClaimed"], (await world.EventTypesAsync(caseId)).TakeLast(3));
+        Assert.Equal(["MccdIssued", "CaseReopened", "CaseAssigned"], (await world.EventTypesAsync(caseId)).TakeLast(3));
     }
 
     [Fact]
@@ -201,13 +201,15 @@ public sealed class CaseWorkflowStoreTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task work_without_the_claim_or_by_the_wrong_role_is_refused()
+    public async Task work_without_the_assignment_or_by_the_wrong_role_is_refused()
     {
         await using var world = await CaseworkWorld.CreateAsync(postgres);
         var caseId = await world.CaseInAsync(Queues.Scrutiny);
 
         var unclaimed = await world.RunAsync(caseId, new RecordRecordsReview(null), Me);
         await world.ApplyAsync(caseId, new ClaimCase(), Meo);
+        await world.ApplyAsync(caseId, new ClaimCase(), CaseworkWorld.OtherExaminer);
+        // Another examiner holds the examiner's assignment: this one may neither work the case nor take it.
         var heldByOther = await world.RunAsync(caseId, new RecordRecordsReview(null), Me);
         var secondClaim = await world.RunAsync(caseId, new ClaimCase(), Me);
         var officerOutcome = await world.RunAsync(caseId, new IssueMccd(), Meo);
@@ -251,39 +253,115 @@ public sealed class CaseWorkflowStoreTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task an_idle_claim_lapses_into_a_released_event_and_the_case_is_claimable_again()
+    public async Task an_assignment_persists_for_days_when_the_office_sets_no_idle_lapse()
     {
         await using var world = await CaseworkWorld.CreateAsync(postgres);
         var caseId = await world.CaseInAsync(Queues.Scrutiny);
         await world.ApplyAsync(caseId, new ClaimCase(), Me);
-        world.Clock.Advance(TimeSpan.FromMinutes(20));
-        await world.ApplyAsync(caseId, new RecordRecordsReview(null), Me); // activity keeps the claim alive
-        world.Clock.Advance(TimeSpan.FromMinutes(20));
+        world.Clock.Advance(TimeSpan.FromDays(3));
 
         Assert.Equal(0, await world.Store.LapseExpiredClaimsAsync(100, world.Options, TestContext.Current.CancellationToken));
-        world.Clock.Advance(TimeSpan.FromMinutes(11));
+        var takeOver = await world.RunAsync(caseId, new ClaimCase(), CaseworkWorld.OtherExaminer);
+
+        Assert.Equal((CommandStatus.Refused, RefusalKind.ClaimConflict), (takeOver.Status, takeOver.Decision!.Refusal));
+        Assert.Equal(Me.Id, (await world.Reader.CaseAsync(caseId, TestContext.Current.CancellationToken))!.Case.AssignedExaminer);
+    }
+
+    [Fact]
+    public async Task in_an_office_with_an_idle_lapse_an_unworked_assignment_lapses_into_a_released_event()
+    {
+        await using var world = await CaseworkWorld.CreateAsync(postgres);
+        await world.ScalarAsync<int>("UPDATE casework.offices SET assignment_idle_hours = 1 WHERE office_id = @office RETURNING 1", new { office = CaseworkWorld.Office });
+        var caseId = await world.CaseInAsync(Queues.Scrutiny);
+        await world.ApplyAsync(caseId, new ClaimCase(), Me);
+        world.Clock.Advance(TimeSpan.FromMinutes(40));
+        await world.ApplyAsync(caseId, new RecordRecordsReview(null), Me); // work keeps the assignment fresh
+        world.Clock.Advance(TimeSpan.FromMinutes(40));
+
+        Assert.Equal(0, await world.Store.LapseExpiredClaimsAsync(100, world.Options, TestContext.Current.CancellationToken));
+        world.Clock.Advance(TimeSpan.FromMinutes(21));
         var lapsed = await world.Store.LapseExpiredClaimsAsync(100, world.Options, TestContext.Current.CancellationToken);
 
         Assert.Equal(1, lapsed);
         var detail = (await world.Reader.CaseAsync(caseId, TestContext.Current.CancellationToken))!;
-        Assert.Equal((CaseStates.AwaitingScrutiny, (string?)null), (detail.Case.State, detail.Case.ClaimedBy));
+        Assert.Equal((CaseStates.AwaitingScrutiny, (string?)null), (detail.Case.State, detail.Case.AssignedExaminer));
         var released = Assert.IsType<CaseReleased>(detail.Timeline[^1].Body);
-        Assert.Equal((Me.Id, "lapsed"), (released.ReleasedFrom, released.Reason));
+        Assert.Equal((Me.Id, "lapsed", Roles.MedicalExaminer), (released.ReleasedFrom, released.Reason, released.AssigneeRole));
         await world.ApplyAsync(caseId, new ClaimCase(), CaseworkWorld.OtherExaminer);
     }
 
     [Fact]
-    public async Task a_lapsed_claim_can_be_taken_over_before_the_sweeper_runs()
+    public async Task in_an_office_with_an_idle_lapse_a_lapsed_assignment_can_be_taken_over_before_the_sweeper_runs()
+    {
+        await using var world = await CaseworkWorld.CreateAsync(postgres);
+        await world.ScalarAsync<int>("UPDATE casework.offices SET assignment_idle_hours = 1 WHERE office_id = @office RETURNING 1", new { office = CaseworkWorld.Office });
+        var caseId = await world.CaseInAsync(Queues.Scrutiny);
+        await world.ApplyAsync(caseId, new ClaimCase(), Me);
+        world.Clock.Advance(TimeSpan.FromMinutes(61));
+
+        var taken = await world.ApplyAsync(caseId, new ClaimCase(), CaseworkWorld.OtherExaminer);
+
+        Assert.Equal(CaseworkWorld.OtherExaminer.Id, taken.AssignedExaminer);
+        Assert.Equal(["CaseAssigned", "CaseReleased", "CaseAssigned"], (await world.EventTypesAsync(caseId)).TakeLast(3));
+    }
+
+    [Fact]
+    public async Task an_officer_assigned_beside_the_examiner_never_blocks_the_examiners_outcome()
+    {
+        await using var world = await CaseworkWorld.CreateAsync(postgres);
+        var caseId = await world.CaseInAsync(Queues.Scrutiny, urgent: false);
+        await world.ApplyAsync(caseId, new ClaimCase(), Meo);
+        await world.ApplyAsync(caseId, new RecordRecordsReview("prepared by the officer"), Meo);
+        await world.ApplyAsync(caseId, new RecordBereavedDiscussion("held", false, null), Meo);
+
+        // The officer holds the case; the examiner takes it in their own role and decides.
+        var both = await world.ApplyAsync(caseId, new ClaimCase(), Me);
+        Assert.Equal((Me.Id, Meo.Id), (both.AssignedExaminer, both.AssignedOfficer));
+        await world.ApplyAsync(caseId, new RecordApDiscussion("Pneumonia", null, null, null, null), Me);
+        var complete = await world.ApplyAsync(caseId, new IssueMccd(), Me);
+
+        Assert.Equal(CaseStates.ScrutinyComplete, complete.State);
+        var officerOutcome = await world.RunAsync(await world.CaseInAsync(Queues.Scrutiny, skip: 1), new IssueMccd(), Meo);
+        Assert.Equal(RefusalKind.NotPermitted, officerOutcome.Decision!.Refusal);
+    }
+
+    [Fact]
+    public async Task a_handover_to_a_named_colleague_carries_its_note_and_moves_the_work_to_them()
+    {
+        await using var world = await CaseworkWorld.CreateAsync(postgres);
+        var caseId = await world.CaseInAsync(Queues.Scrutiny);
+        var taken = await world.ApplyAsync(caseId, new ClaimCase(), Me);
+
+        var noNote = await world.RunAsync(caseId, new HandOverCase(CaseworkWorld.OtherExaminer.Id, null, " "), Me, taken.Version);
+        Assert.Equal(["note:required"], noNote.Decision!.Errors.Select(e => $"{e.Field}:{e.Code}"));
+        var stale = await world.RunAsync(caseId, new HandOverCase(CaseworkWorld.OtherExaminer.Id, null, "over to you"), Me, taken.Version - 1);
+        Assert.Equal(CommandStatus.VersionConflict, stale.Status);
+
+        var handed = await world.RunAsync(caseId, new HandOverCase(CaseworkWorld.OtherExaminer.Id, null, "AP rings back at 14:00"), Me, taken.Version);
+
+        Assert.Equal(CommandStatus.Applied, handed.Status);
+        Assert.Equal(CaseworkWorld.OtherExaminer.Id, handed.Case!.AssignedExaminer);
+        var detail = (await world.Reader.CaseAsync(caseId, TestContext.Current.CancellationToken))!;
+        var assigned = Assert.IsType<CaseAssigned>(detail.Timeline[^1].Body);
+        Assert.Equal((CaseworkWorld.OtherExaminer.Id, Roles.MedicalExaminer, Me.Id, "AP rings back at 14:00"),
+            (assigned.AssigneeId, assigned.AssigneeRole, assigned.HandedOverBy, assigned.Note));
+        Assert.Equal(RefusalKind.ClaimConflict, (await world.RunAsync(caseId, new RecordRecordsReview(null), Me, handed.Case.Version)).Decision!.Refusal);
+        await world.ApplyAsync(caseId, new RecordRecordsReview(null), CaseworkWorld.OtherExaminer);
+    }
+
+    [Fact]
+    public async Task releasing_ends_only_the_callers_own_assignment()
     {
         await using var world = await CaseworkWorld.CreateAsync(postgres);
         var caseId = await world.CaseInAsync(Queues.Scrutiny);
         await world.ApplyAsync(caseId, new ClaimCase(), Me);
-        world.Clock.Advance(TimeSpan.FromMinutes(31));
+        await world.ApplyAsync(caseId, new ClaimCase(), Meo);
 
-        var taken = await world.ApplyAsync(caseId, new ClaimCase(), CaseworkWorld.OtherExaminer);
+        var released = await world.ApplyAsync(caseId, new ReleaseCase(), Meo);
 
-        Assert.Equal(CaseworkWorld.OtherExaminer.Id, taken.ClaimedBy);
-        Assert.Equal(["CaseClaimed", "CaseReleased", "CaseClaimed"], (await world.EventTypesAsync(caseId)).TakeLast(3));
+        Assert.Equal((Me.Id, (string?)null, CaseStates.InScrutiny), (released.AssignedExaminer, released.AssignedOfficer, released.State));
+        var all = await world.ApplyAsync(caseId, new ReleaseCase(), Me);
+        Assert.Equal((null, CaseStates.AwaitingScrutiny), (all.AssignedExaminer, all.State));
     }
 
     [Fact]

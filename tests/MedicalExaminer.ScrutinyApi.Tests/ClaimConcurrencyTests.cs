@@ -10,7 +10,7 @@ using Npgsql;
 
 namespace MedicalExaminer.ScrutinyApi.Tests;
 
-/// <summary>Claim next under contention: SKIP LOCKED must hand every case to exactly one claimer.</summary>
+/// <summary>Take next under contention: SKIP LOCKED must assign every case to exactly one caller per role.</summary>
 public sealed class ClaimConcurrencyTests(PostgresFixture postgres)
 {
     private const string Office = "me-leeds";
@@ -18,7 +18,7 @@ public sealed class ClaimConcurrencyTests(PostgresFixture postgres)
     private const int Claimers = 64;
 
     [Fact]
-    public async Task sixty_four_claimers_drain_five_thousand_cases_each_claimed_exactly_once_and_none_skipped()
+    public async Task sixty_four_callers_taking_next_drain_five_thousand_cases_each_assigned_exactly_once_and_none_skipped()
     {
         var connectionString = new NpgsqlConnectionStringBuilder(await postgres.CreateMigratedDatabaseAsync())
         {
@@ -27,7 +27,7 @@ public sealed class ClaimConcurrencyTests(PostgresFixture postgres)
         await using var dataSource = NpgsqlDataSource.Create(connectionString);
         await SeedAsync(dataSource);
         var store = new CaseStore(dataSource, TimeProvider.System);
-        var options = new WorkflowOptions { ClaimIdleTime = TimeSpan.FromHours(1) };
+        var options = new WorkflowOptions();
         var claims = new ConcurrentBag<(Guid CaseId, string Claimer)>();
         var ct = TestContext.Current.CancellationToken;
 
@@ -51,9 +51,9 @@ public sealed class ClaimConcurrencyTests(PostgresFixture postgres)
         var claimed = claims.Select(c => c.CaseId).ToList();
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var all = (await connection.QueryAsync<Guid>("SELECT case_id FROM casework.cases")).ToHashSet();
-        var unclaimedLeft = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM casework.cases WHERE claimed_by IS NULL");
-        var claimEvents = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM casework.case_history WHERE event_type = 'CaseClaimed'");
-        var holders = (await connection.QueryAsync<(Guid, string)>("SELECT case_id, claimed_by FROM casework.cases")).ToDictionary(r => r.Item1, r => r.Item2);
+        var unclaimedLeft = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM casework.cases WHERE assigned_examiner IS NULL");
+        var claimEvents = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM casework.case_history WHERE event_type = 'CaseAssigned'");
+        var holders = (await connection.QueryAsync<(Guid, string)>("SELECT case_id, assigned_examiner FROM casework.cases")).ToDictionary(r => r.Item1, r => r.Item2);
 
         Assert.True(claimed.Count == Cases, $"every one of {Cases} cases is claimed once; claims made: {claimed.Count}");
         Assert.True(claimed.Distinct().Count() == Cases, $"no case is claimed twice; distinct: {claimed.Distinct().Count()}");
@@ -65,7 +65,35 @@ public sealed class ClaimConcurrencyTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task claim_next_takes_urgent_release_first_then_the_oldest_death()
+    public async Task an_officer_taking_next_gets_the_cases_examiners_hold_and_an_examiner_those_officers_hold()
+    {
+        await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync());
+        await SeedAsync(dataSource, count: 6);
+        var store = new CaseStore(dataSource, TimeProvider.System);
+        var examiner = new Actor("me.me-leeds", Roles.MedicalExaminer, Office);
+        var officer = new Actor("meo.me-leeds", Roles.MedicalExaminerOfficer, Office);
+        var ct = TestContext.Current.CancellationToken;
+        var queues = new[] { Queues.UrgentRelease, Queues.Scrutiny };
+
+        var byExaminer = new List<Guid>();
+        var byOfficer = new List<Guid>();
+        for (var i = 0; i < 6; i++)
+        {
+            byExaminer.Add((await store.ClaimNextAsync(examiner, Office, queues, new WorkflowOptions(), ct)).Case!.CaseId);
+            byOfficer.Add((await store.ClaimNextAsync(officer, Office, queues, new WorkflowOptions(), ct)).Case!.CaseId);
+        }
+
+        // Each role takes the same cases in the same (urgency) order: an assignment in one role never hides a case from the other.
+        Assert.Equal(byExaminer, byOfficer);
+        Assert.Equal(CommandStatus.NothingToClaim, (await store.ClaimNextAsync(examiner, Office, queues, new WorkflowOptions(), ct)).Status);
+        Assert.Equal(CommandStatus.NothingToClaim, (await store.ClaimNextAsync(officer, Office, queues, new WorkflowOptions(), ct)).Status);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        Assert.Equal(6, await connection.ExecuteScalarAsync<int>(
+            "SELECT count(*) FROM casework.cases WHERE assigned_examiner = @e AND assigned_officer = @o", new { e = examiner.Id, o = officer.Id }));
+    }
+
+    [Fact]
+    public async Task take_next_takes_urgent_release_first_then_the_oldest_death()
     {
         await using var dataSource = NpgsqlDataSource.Create(await postgres.CreateMigratedDatabaseAsync());
         await SeedAsync(dataSource, count: 40);

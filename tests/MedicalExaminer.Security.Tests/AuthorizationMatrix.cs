@@ -115,6 +115,13 @@ public static class AuthorizationMatrix
             }, expected));
         }
 
+        // Handing over needs the caller to hold the case in their role (409 on an unassigned case); an admin must name
+        // the role whose assignment passes (400 without it).
+        rows.Add(new(Command, "hand-over", async c =>
+        {
+            var target = await c.CaseAsync(Queues.Scrutiny);
+            return await c.PostJsonAsync(Api, $"/api/cases/{target.Id}/hand-over", new { expectedVersion = target.Version, toUserId = "colleague", note = "matrix" });
+        }, "409 404 409 404 400 403 403 403 401 401 401 401"));
         rows.Add(new(Command, "assign-office (admin, unrouted case)", async c =>
         {
             var target = await c.CaseAsync(Queues.Unrouted, office: null);

@@ -21,12 +21,12 @@ public sealed class CaseSupply(Npgsql.NpgsqlDataSource dataSource)
     {
         const string Candidates = """
             SELECT case_id FROM casework.cases
-            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue AND claimed_by IS NULL
+            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue AND assigned_examiner IS NULL AND assigned_officer IS NULL
             ORDER BY case_id
             """;
         const string StillThere = """
             SELECT case_id AS Id, version AS Version FROM casework.cases
-            WHERE case_id = @id AND office_id IS NOT DISTINCT FROM @office AND queue = @queue AND claimed_by IS NULL
+            WHERE case_id = @id AND office_id IS NOT DISTINCT FROM @office AND queue = @queue AND assigned_examiner IS NULL AND assigned_officer IS NULL
             """;
         var key = (office, queue);
         await using var connection = await dataSource.OpenConnectionAsync();

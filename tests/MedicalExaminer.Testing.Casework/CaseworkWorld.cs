@@ -40,7 +40,7 @@ public sealed class CaseworkWorld : IAsyncDisposable
     public required ManualClock Clock { get; init; }
     public required CaseStore Store { get; init; }
     public required CaseReader Reader { get; init; }
-    public WorkflowOptions Options { get; } = new() { ClaimIdleTime = TimeSpan.FromMinutes(30) };
+    public WorkflowOptions Options { get; } = new();
 
     public static async Task<CaseworkWorld> CreateAsync(PostgresFixture postgres, int cases = 600, int seed = 42)
     {
@@ -77,7 +77,7 @@ public sealed class CaseworkWorld : IAsyncDisposable
         var id = await connection.QuerySingleOrDefaultAsync<Guid?>(
             """
             SELECT case_id FROM casework.cases
-            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue AND claimed_by IS NULL
+            WHERE office_id IS NOT DISTINCT FROM @office AND queue = @queue AND assigned_examiner IS NULL AND assigned_officer IS NULL
               AND (@urgent::boolean IS NULL OR (urgent_release_reason IS NOT NULL) = @urgent)
             ORDER BY case_id OFFSET @skip LIMIT 1
             """,

@@ -32,7 +32,7 @@ public static class ClaimScenario
         Console.WriteLine($"[claim] {cases:N0} cases in {office.OfficeId}'s queues; {Claimers} claimers start");
 
         var store = new CaseStore(dataSource, TimeProvider.System);
-        var workflow = new WorkflowOptions { ClaimIdleTime = TimeSpan.FromHours(8) };
+        var workflow = new WorkflowOptions();
         var queues = CaseworkService.ClaimOrder(Roles.MedicalExaminer);
         var claims = new ConcurrentBag<(Guid CaseId, double Milliseconds)>();
         var (pgBefore, harnessBefore) = (environment.PostgresCpuSeconds(), PerfEnvironment.HarnessCpuSeconds());
@@ -65,8 +65,8 @@ public static class ClaimScenario
         var latencies = claims.Select(c => c.Milliseconds).Order().ToList();
         var doubleClaims = claims.Count - claims.Select(c => c.CaseId).Distinct().Count();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var unclaimed = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.cases WHERE claimed_by IS NULL");
-        var claimEvents = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.case_history WHERE event_type = 'CaseClaimed'");
+        var unclaimed = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.cases WHERE assigned_examiner IS NULL");
+        var claimEvents = await connection.ExecuteScalarAsync<long>("SELECT count(*) FROM casework.case_history WHERE event_type = 'CaseAssigned'");
 
         return new ScenarioResult(Name, $"{Claimers} concurrent claimers drain {cases:N0} cases through a pool of {options.ClaimPoolSize} connections")
             .Figure("claims_per_s", Stats.Round(claims.Count / seconds), "claims per second, all claimers together")
@@ -76,7 +76,7 @@ public static class ClaimScenario
             .Figure("claims", claims.Count, "claims made")
             .Figure("double_claims", doubleClaims, "cases handed to two claimers (must be 0)")
             .Figure("unclaimed_left", unclaimed, "cases never claimed (must be 0)")
-            .Figure("claim_events", claimEvents, "CaseClaimed events written (must equal the cases)")
+            .Figure("claim_events", claimEvents, "CaseAssigned events written (must equal the cases)")
             .Figure("seconds", Stats.Round(seconds, 2), "wall time to drain the queues")
             .Figure("claim_postgres_cpu_ms", Stats.Round(postgresCpuMs, 3), "CPU ms Postgres spent per claim")
             .Figure("claim_client_cpu_ms", Stats.Round(clientCpuMs, 3), "CPU ms the claimers' process spent per claim")

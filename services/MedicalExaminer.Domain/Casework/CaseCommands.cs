@@ -15,17 +15,28 @@ public abstract record CaseCommand
     public abstract string Name { get; }
 }
 
+/// <summary>Assign the case to the caller in their role (examiner or officer): "take" it, from a queue or by take next.</summary>
 public sealed record ClaimCase : CaseCommand
 {
     public override string Name => "claim";
 }
 
+/// <summary>End the caller's own assignment (an admin ends both).</summary>
 public sealed record ReleaseCase : CaseCommand
 {
     public override string Name => "release";
 }
 
-/// <summary>The sweeper's command: end a claim whose idle time has run out.</summary>
+/// <summary>
+/// Hand the assignment in <paramref name="Role"/> over to a named colleague of the office, with a note for them:
+/// by its holder, or by an admin (reassignment).
+/// </summary>
+public sealed record HandOverCase(string? ToUserId, string? Role, string? Note) : CaseCommand
+{
+    public override string Name => "hand-over";
+}
+
+/// <summary>The sweeper's command: end the assignments idle for longer than the office allows (when it sets a limit).</summary>
 public sealed record LapseClaim : CaseCommand
 {
     public override string Name => "lapse-claim";

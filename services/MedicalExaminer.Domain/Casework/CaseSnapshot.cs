@@ -1,3 +1,5 @@
+using MedicalExaminer.Contracts;
+
 namespace MedicalExaminer.Domain.Casework;
 
 /// <summary>The MCCD cause of death agreed with the attending practitioner (parts Ia–Ic and II).</summary>
@@ -25,9 +27,16 @@ public sealed record CaseSnapshot
     public string? UrgentReleaseReason { get; init; }
     public string? UrgentReleaseDecision { get; init; }
 
-    public string? ClaimedBy { get; init; }
-    public DateTimeOffset? ClaimedAt { get; init; }
-    public DateTimeOffset? ClaimExpiresAt { get; init; }
+    /// <summary>The medical examiner the case is assigned to; persists until released or handed over.</summary>
+    public string? AssignedExaminer { get; init; }
+
+    /// <summary>When the assigned examiner last took or worked the case (what an office's idle lapse counts from).</summary>
+    public DateTimeOffset? ExaminerActiveAt { get; init; }
+
+    /// <summary>The officer the case is assigned to, besides the examiner; an officer never blocks the examiner.</summary>
+    public string? AssignedOfficer { get; init; }
+
+    public DateTimeOffset? OfficerActiveAt { get; init; }
 
     public DateTimeOffset? RecordsReviewedAt { get; init; }
     public AgreedCause? AgreedCause { get; init; }
@@ -46,6 +55,13 @@ public sealed record CaseSnapshot
 
     public bool UrgentReleasePending => UrgentReleaseReason is not null && UrgentReleaseDecision is null;
 
-    /// <summary>The claim that still counts at <paramref name="now"/>: null when unclaimed or lapsed.</summary>
-    public string? ActiveClaimant(DateTimeOffset now) => ClaimedBy is not null && ClaimExpiresAt > now ? ClaimedBy : null;
+    /// <summary>Who holds the case in <paramref name="role"/> (examiner or officer); null for any other role.</summary>
+    public string? AssigneeIn(string role) => role switch
+    {
+        Roles.MedicalExaminer => AssignedExaminer,
+        Roles.MedicalExaminerOfficer => AssignedOfficer,
+        _ => null,
+    };
+
+    public bool IsAssigned => AssignedExaminer is not null || AssignedOfficer is not null;
 }

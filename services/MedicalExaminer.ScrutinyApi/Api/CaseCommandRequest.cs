@@ -8,7 +8,7 @@ namespace MedicalExaminer.ScrutinyApi.Api;
 /// </summary>
 public sealed record CaseCommandRequest
 {
-    /// <summary>The case version the caller read (also accepted as an <c>If-Match</c> header); required except to claim or release.</summary>
+    /// <summary>The case version the caller read (also accepted as an <c>If-Match</c> header); required except to take (claim) or release.</summary>
     public int? ExpectedVersion { get; init; }
 
     public string? Note { get; init; }
@@ -29,6 +29,12 @@ public sealed record CaseCommandRequest
     public string? Kind { get; init; }
 
     public IReadOnlyList<string>? ReasonCodes { get; init; }
+
+    /// <summary>Hand over: the colleague who takes the case on (user id), and the role whose assignment passes (admins name it).</summary>
+    public string? ToUserId { get; init; }
+
+    public string? Role { get; init; }
+
     public string? OfficeId { get; init; }
 }
 
@@ -39,6 +45,7 @@ public static class CaseCommands
     {
         ["claim"] = _ => new ClaimCase(),
         ["release"] = _ => new ReleaseCase(),
+        ["hand-over"] = r => new HandOverCase(r.ToUserId, r.Role, r.Note),
         ["confirm-coroner-referral"] = r => new ConfirmCoronerReferral(r.Note),
         ["override-coroner-referral"] = r => new OverrideCoronerReferral(r.Reason),
         ["record-coroner-accepted"] = r => new RecordCoronerAccepted(r.Note),
@@ -59,6 +66,6 @@ public static class CaseCommands
     public static CaseCommand? Create(string name, CaseCommandRequest request) =>
         ByName.TryGetValue(name, out var create) ? create(request) : null;
 
-    /// <summary>Claiming and releasing are about who holds the case, not its content: no version needed.</summary>
+    /// <summary>Taking and releasing are about who holds the case, not its content: no version needed (handing over checks it).</summary>
     public static bool NeedsVersion(CaseCommand command) => command is not (ClaimCase or ReleaseCase);
 }

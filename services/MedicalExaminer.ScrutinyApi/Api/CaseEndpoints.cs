@@ -28,7 +28,7 @@ public static class CaseEndpoints
         api.MapGet("/unrouted", UnroutedAsync).RequireAuthorization(Policies.Admin)
             .WithSummary("Cases no office covers, for an admin to route.");
         api.MapPost("/offices/{officeId}/claim-next", ClaimNextAsync).RequireAuthorization(Policies.CaseWorker)
-            .WithSummary("Claims the most urgent unclaimed case (or the next of one queue).");
+            .WithSummary("Take next: assigns the caller the most urgent case nobody in their role holds (or the next of one queue).");
         api.MapGet("/cases/{caseId:guid}", CaseAsync).RequireAuthorization(Policies.CaseReader)
             .WithSummary("The case: notification, triage reasons with evidence, progress, SLA clocks and timeline. ETag is the version.");
         api.MapPost("/cases/{caseId:guid}/{command}", CommandAsync).RequireAuthorization(Policies.CaseReader)
@@ -47,15 +47,22 @@ public static class CaseEndpoints
         string officeId, ClaimsPrincipal user, CaseworkService casework, CancellationToken ct) =>
         await casework.CountsAsync(user.ToActor(), officeId, ct) is { } counts ? TypedResults.Ok(counts) : TypedResults.NotFound();
 
-    private static async Task<Results<Ok<QueuePage>, NotFound>> QueueAsync(
-        string officeId, string queue, ClaimsPrincipal user, CaseworkService casework, CancellationToken ct, int page = 1, int pageSize = 50)
+    private static async Task<Results<Ok<QueuePage>, NotFound, ValidationProblem>> QueueAsync(
+        string officeId, string queue, ClaimsPrincipal user, CaseworkService casework, CancellationToken ct, int page = 1, int pageSize = 50,
+        string? assigned = null)
     {
         if (!CaseworkService.IsWorkableQueue(queue))
         {
             return TypedResults.NotFound();
         }
 
-        return await casework.QueueAsync(user.ToActor(), officeId, queue, page, pageSize, ct) is { } result
+        if (assigned is not null && !AssignmentFilters.All.Contains(assigned))
+        {
+            return TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { ["assigned"] = ["unknown-code"] }, detail: "assigned is mine or unassigned.");
+        }
+
+        return await casework.QueueAsync(user.ToActor(), officeId, queue, page, pageSize, ct, assigned) is { } result
             ? TypedResults.Ok(result)
             : TypedResults.NotFound();
     }
@@ -144,7 +151,7 @@ public static class CaseEndpoints
             : outcome.Decision!.Refusal switch
             {
                 RefusalKind.NotPermitted => (StatusCodes.Status403Forbidden, "not-permitted", "Your role cannot take this step.", outcome.Decision.Reason),
-                RefusalKind.ClaimConflict => (StatusCodes.Status409Conflict, "claim-conflict", "The case is not held by you.", outcome.Decision.Reason),
+                RefusalKind.ClaimConflict => (StatusCodes.Status409Conflict, "claim-conflict", "The case is not assigned to you.", outcome.Decision.Reason),
                 _ => (StatusCodes.Status409Conflict, "illegal-transition", "This step does not apply to the case now.", outcome.Decision.Reason),
             };
         var extensions = new Dictionary<string, object?>();

@@ -5,9 +5,9 @@ using MedicalExaminer.Domain.Casework;
 namespace MedicalExaminer.ScrutinyApi.Api;
 
 /// <summary>Where a case stands after a command.</summary>
-public sealed record CaseSummary(Guid CaseId, int Version, string State, string? Queue, string? OfficeId, string? ClaimedBy, DateTimeOffset? ClaimExpiresAt)
+public sealed record CaseSummary(Guid CaseId, int Version, string State, string? Queue, string? OfficeId, string? AssignedExaminer, string? AssignedOfficer)
 {
-    public static CaseSummary From(CaseSnapshot c) => new(c.CaseId, c.Version, c.State, c.Queue, c.OfficeId, c.ClaimedBy, c.ClaimExpiresAt);
+    public static CaseSummary From(CaseSnapshot c) => new(c.CaseId, c.Version, c.State, c.Queue, c.OfficeId, c.AssignedExaminer, c.AssignedOfficer);
 }
 
 public sealed record ScrutinyProgress(DateTimeOffset? RecordsReviewedAt, AgreedCause? AgreedCause, string? BereavedOutcome, bool? BereavedConcerns);

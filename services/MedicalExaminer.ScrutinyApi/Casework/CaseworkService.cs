@@ -13,7 +13,7 @@ public sealed class CaseworkService(CaseStore store, CaseReader reader, Npgsql.N
 {
     public WorkflowOptions Options => options.Value;
 
-    /// <summary>The queues claim next draws from, most urgent first. Officers do not review coroner referrals.</summary>
+    /// <summary>The queues take next draws from, most urgent first. Officers do not review coroner referrals.</summary>
     public static IReadOnlyList<string> ClaimOrder(string role) => role == Roles.MedicalExaminer
         ? [Queues.UrgentRelease, Queues.CoronerReferralReview, Queues.ReturnedFromCoroner, Queues.Scrutiny]
         : [Queues.UrgentRelease, Queues.ReturnedFromCoroner, Queues.Scrutiny];
@@ -29,7 +29,9 @@ public sealed class CaseworkService(CaseStore store, CaseReader reader, Npgsql.N
     }
 
     /// <summary>A page of an office's queue, or of the unrouted queue when <paramref name="officeId"/> is null (admins).</summary>
-    public async Task<QueuePage?> QueueAsync(Actor actor, string? officeId, string queue, int page, int pageSize, CancellationToken cancellationToken)
+    /// <param name="assigned">Null for the whole queue, or <c>mine</c> / <c>unassigned</c> (<see cref="AssignmentFilters"/>).</param>
+    public async Task<QueuePage?> QueueAsync(
+        Actor actor, string? officeId, string queue, int page, int pageSize, CancellationToken cancellationToken, string? assigned = null)
     {
         if (!CaseStore.CanSee(actor, officeId) || (officeId is null) != (queue == Queues.Unrouted))
         {
@@ -37,7 +39,7 @@ public sealed class CaseworkService(CaseStore store, CaseReader reader, Npgsql.N
         }
 
         var size = Math.Clamp(pageSize, 1, options.Value.MaxPageSize);
-        var result = await reader.QueueAsync(officeId, queue, Math.Max(page, 1), size, cancellationToken);
+        var result = await reader.QueueAsync(officeId, queue, Math.Max(page, 1), size, cancellationToken, assigned, actor.Id);
         await Audit.WriteListedAsync(dataSource, actor, $"list-queue:{queue}", [.. result.Items.Select(i => i.CaseId)], cancellationToken);
         return result;
     }
@@ -48,7 +50,7 @@ public sealed class CaseworkService(CaseStore store, CaseReader reader, Npgsql.N
     public Task<CommandOutcome> ExecuteAsync(Actor actor, Guid caseId, CaseCommand command, int? expectedVersion, CancellationToken cancellationToken) =>
         store.ExecuteAsync(caseId, command, actor, expectedVersion, options.Value, cancellationToken);
 
-    /// <summary>Claims the next case: from <paramref name="queue"/> only, or the most urgent of the role's queues.</summary>
+    /// <summary>Take next: assigns the caller the next case nobody in their role holds, from <paramref name="queue"/> only, or the most urgent of the role's queues.</summary>
     public Task<CommandOutcome> ClaimNextAsync(Actor actor, string officeId, string? queue, CancellationToken cancellationToken) =>
         store.ClaimNextAsync(actor, officeId, queue is null ? ClaimOrder(actor.Role) : [queue], options.Value, cancellationToken);
 }

@@ -5,7 +5,7 @@ using Npgsql;
 namespace MedicalExaminer.ScrutinyApi.Casework;
 
 /// <summary>
-/// Ends claims whose holder has been idle for <see cref="WorkflowOptions.ClaimIdleTime"/>, through the
+/// Ends assignments idle past their office's limit (<c>casework.offices.assignment_idle_hours</c>; none by default), through the
 /// same workflow as a manual release, so each lapse is a <c>CaseReleased</c> event with reason
 /// <c>lapsed</c>. Several API replicas may sweep at once: SKIP LOCKED keeps them off each other's rows.
 /// </summary>

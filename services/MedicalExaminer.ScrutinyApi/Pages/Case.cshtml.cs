@@ -23,6 +23,7 @@ public sealed class StepInput
     public string? ConcernsRaised { get; set; }
     public string? Kind { get; set; }
     public List<string> ReasonCodes { get; set; } = [];
+    public string? ToUserId { get; set; }
 
     public CaseCommandRequest ToRequest() => new()
     {
@@ -39,6 +40,7 @@ public sealed class StepInput
         ConcernsRaised = ConcernsRaised switch { "yes" => true, "no" => false, _ => null },
         Kind = Kind,
         ReasonCodes = ReasonCodes,
+        ToUserId = ToUserId,
     };
 }
 
@@ -58,6 +60,8 @@ public sealed class CaseModel(CaseworkService casework, FamilyNotificationProjec
         ["concernsRaised"] = "whether concerns were raised",
         ["kind"] = "the kind of concern",
         ["reasonCodes"] = "at least one reason for referral",
+        ["toUserId"] = "the colleague's user name",
+        ["role"] = "the role",
     };
 
     [BindProperty(SupportsGet = true)]
@@ -76,7 +80,8 @@ public sealed class CaseModel(CaseworkService casework, FamilyNotificationProjec
 
     public IReadOnlyList<FamilyNotificationItem> FamilyNotifications { get; private set; } = [];
 
-    public bool HeldByMe => Detail?.Case.ActiveClaimant(DateTimeOffset.UtcNow) == CurrentUser.Id;
+    /// <summary>Whether the case is assigned to the signed-in person in their role (an officer beside the examiner blocks no one).</summary>
+    public bool HeldByMe => Detail?.Case.AssigneeIn(CurrentUser.Role) == CurrentUser.Id;
 
     public bool IsExaminer => CurrentUser.Role == Roles.MedicalExaminer;
 

@@ -27,6 +27,8 @@ public abstract class CaseworkPage : PageModel
         "unknown-code" => $"Select {label}",
         "not-a-child-death" => "CDOP reviews the deaths of children under 18 only",
         "unknown-office" => "Select an office that exists",
+        "already-assigned" => "The case is already assigned to that colleague",
+        "not-your-role" => "You can hand over only your own role's assignment",
         _ => $"Check {label}",
     };
 }
@@ -61,6 +63,28 @@ public static class Labels
     };
 
     public static string Words(string code) => code.Replace('-', ' ');
+
+    /// <summary>Who a case is assigned to in one role: "you", the colleague's user name, or "Not assigned".</summary>
+    public static string Assignee(string? assignee, string currentUserId) =>
+        assignee is null ? "Not assigned" : assignee == currentUserId ? "You" : assignee;
+
+    /// <summary>A queue row's assignment: the examiner and the officer, each when there is one.</summary>
+    public static string Assignment(string? examiner, string? officer, string currentUserId)
+    {
+        string Name(string id) => id == currentUserId ? "you" : id;
+        var parts = new List<string>();
+        if (examiner is not null)
+        {
+            parts.Add($"ME: {Name(examiner)}");
+        }
+
+        if (officer is not null)
+        {
+            parts.Add($"MEO: {Name(officer)}");
+        }
+
+        return parts.Count == 0 ? "Unassigned" : string.Join(", ", parts);
+    }
 
     /// <summary>"RecordsReviewed" → "Records reviewed".</summary>
     public static string Event(string eventType) => string.Concat(eventType.Select((c, i) => i > 0 && char.IsUpper(c) ? " " + char.ToLowerInvariant(c) : c.ToString()));

@@ -35,7 +35,7 @@ public sealed class IndexModel(CaseworkService casework) : CaseworkPage
             return Redirect($"/cases/{outcome.Case!.CaseId}");
         }
 
-        Message = outcome.Status == CommandStatus.NothingToClaim ? "There is no unclaimed case in your office's queues." : outcome.Decision?.Reason;
+        Message = outcome.Status == CommandStatus.NothingToClaim ? "There is no case in your office's queues that nobody in your role is assigned to." : outcome.Decision?.Reason;
         return RedirectToPage();
     }
 }
