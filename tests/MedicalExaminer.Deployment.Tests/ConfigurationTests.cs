@@ -67,7 +67,7 @@ public sealed partial class ConfigurationTests
         Assert.False(intake.Reads("Intake:Consumer:MaxBatchSizes"));
         Assert.False(intake.Reads("Intake:MaxBatchSize"));
         Assert.False(intake.Reads("Postgres:ConnectionStrings"));
-        Assert.False(intake.Reads("Scrutiny:ClaimIdleTime"), "another service's key");
+        Assert.False(intake.Reads("Scrutiny:LapseSweepInterval"), "another service's key");
     }
 
     [GeneratedRegex(@"\$\((?<name>[A-Za-z_][A-Za-z0-9_.]*)\)")]
