@@ -48,6 +48,7 @@ public static class GatewayExtensions
         services.AddSingleton<NotificationReader>();
         services.AddSingleton<NotificationPublisher>();
         services.AddSingleton<ApiKeyDirectory>();
+        services.AddSingleton<MllpTlsAuthenticator>();
         services.AddSingleton<MllpListener>();
         services.AddHostedService(provider => provider.GetRequiredService<MllpListener>());
 

@@ -38,6 +38,9 @@ public sealed class GatewayOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:01", "01:00:00")]
     public TimeSpan MllpIdleTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>TLS on the MLLP listener, and client certificates bound to publishers (<see cref="Mllp.MllpTlsOptions"/>).</summary>
+    public Mllp.MllpTlsOptions MllpTls { get; set; } = new();
+
     /// <summary>Time zone of HL7 v2 times sent without an offset (IANA id).</summary>
     [Required]
     public string Hl7LocalTimeZone { get; set; } = "Europe/London";
@@ -63,6 +66,12 @@ public sealed class GatewayOptions : IValidatableObject
             {
                 yield return error;
             }
+        }
+
+        // Data annotations do not reach into a nested options object: its own rules are asked here.
+        foreach (var error in MllpTls.Validate(validationContext))
+        {
+            yield return error;
         }
 
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Hl7LocalTimeZone, out _))

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using System.Text;
 using System.Threading.RateLimiting;
 using MedicalExaminer.Domain;
@@ -15,13 +16,15 @@ namespace MedicalExaminer.Gateway.Mllp;
 /// HL7 v2 over MLLP (minimal lower layer protocol): each message framed as 0x0B … 0x1C 0x0D on a TCP
 /// connection, answered in the same frame with an ACK (AA) or a NAK (AE: fix the content; AR: not
 /// processed, resend later or fix the header). A connection carries one message at a time, in order.
-/// MLLP has no headers, so the publisher's API key travels in MSH-8 (Security), which the ACK never echoes.
+/// MLLP has no headers, so the publisher's API key travels in MSH-8 (Security), which the ACK never echoes; over TLS
+/// (<see cref="MllpTlsOptions"/>) a client certificate bound to a publisher says who sends instead.
 /// </summary>
 public sealed partial class MllpListener(
     IOptions<GatewayOptions> options,
     NotificationReader reader,
     NotificationPublisher publisher,
     ApiKeyDirectory keys,
+    MllpTlsAuthenticator tls,
     ILogger<MllpListener> logger) : BackgroundService
 {
     public const byte StartBlock = 0x0B;
@@ -58,10 +61,15 @@ public sealed partial class MllpListener(
             return;
         }
 
+        if (tls.Enabled)
+        {
+            tls.EnsureLoaded();
+        }
+
         var listener = new TcpListener(IPAddress.Parse(options.Value.MllpAddress), options.Value.MllpPort);
         listener.Start();
         _bound.TrySetResult((IPEndPoint)listener.LocalEndpoint);
-        LogListening(logger, listener.LocalEndpoint.ToString() ?? "?");
+        LogListening(logger, listener.LocalEndpoint.ToString() ?? "?", tls.Enabled ? "TLS" : "plain TCP");
         var connections = new List<Task>();
         try
         {
@@ -87,9 +95,27 @@ public sealed partial class MllpListener(
     private async Task ServeAsync(TcpClient client, CancellationToken stoppingToken)
     {
         using var _ = client;
+        Stream? secured = null;
         try
         {
-            var stream = client.GetStream();
+            Stream stream = client.GetStream();
+            var peer = MllpPeer.Plain;
+            if (tls.Enabled)
+            {
+                try
+                {
+                    (secured, peer) = await tls.AuthenticateAsync(stream, stoppingToken);
+                    stream = secured;
+                }
+                catch (Exception ex) when ((ex is AuthenticationException or IOException or OperationCanceledException) && !stoppingToken.IsCancellationRequested)
+                {
+                    // No certificate where one is required, one neither pinned nor trusted, a revoked binding, plain MLLP
+                    // on the TLS port, or a handshake past its time: nothing was framed, so there is nothing to answer.
+                    LogHandshakeFailed(logger, ex.GetType().Name);
+                    return;
+                }
+            }
+
             // Frames are read a byte at a time to find their ends: buffered, that costs no system call per byte.
             var input = new BufferedStream(stream, 16 * 1024);
             var buffer = new byte[MaxFrameBytes];
@@ -110,13 +136,20 @@ public sealed partial class MllpListener(
                     return; // closed by the peer, idle, or framing broken: nothing sensible to answer
                 }
 
-                var (reply, charset) = await HandleAsync(buffer.AsMemory(0, length), stoppingToken);
+                var (reply, charset) = await HandleAsync(buffer.AsMemory(0, length), peer, stoppingToken);
                 await WriteAsync(stream, reply, charset, stoppingToken);
             }
         }
         catch (Exception ex) when (ex is IOException or SocketException or OperationCanceledException)
         {
             // The peer went away or we are stopping; the sender resends what it has no ACK for.
+        }
+        finally
+        {
+            if (secured is not null)
+            {
+                await secured.DisposeAsync();
+            }
         }
     }
 
@@ -205,14 +238,22 @@ public sealed partial class MllpListener(
         return -1;
     }
 
-    internal async Task<(string Reply, Hl7Text.Charset Charset)> HandleAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    /// <param name="peer">What the TLS handshake established: a certificate bound to a publisher sends as that publisher, and MSH-8 is not read.</param>
+    internal async Task<(string Reply, Hl7Text.Charset Charset)> HandleAsync(ReadOnlyMemory<byte> frame, MllpPeer peer, CancellationToken cancellationToken)
     {
         Er7Message? message = null;
         var charset = Hl7Text.Utf8;
         try
         {
             message = NotificationReader.ParseEr7(frame.Span, null, out charset);
-            var publisherIdentity = message.Header.Value(8) is { } key ? keys.Find(key) : null;
+            var presentedKey = message.Header.Value(8);
+            var publisherIdentity = peer.CertificatePublisher ?? (presentedKey is { } key ? keys.Find(key) : null);
+            if (peer.CertificatePublisher is { } bound && presentedKey is not null && keys.Find(presentedKey)?.Id != bound.Id)
+            {
+                // A key beside a bound certificate must be the same publisher's: two identities on one message is a misconfigured sender.
+                return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "MSH-8 is not the certificate's publisher", GatewayErrorCodes.Unauthenticated, "MSH-8", "207", charset), charset);
+            }
+
             if (publisherIdentity is null)
             {
                 return (Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "unauthenticated", GatewayErrorCodes.Unauthenticated, "MSH-8", "207", charset), charset);
@@ -231,6 +272,10 @@ public sealed partial class MllpListener(
             {
                 PublishStatus.Accepted => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Accepted, outcome.NotificationId, charset: charset),
                 PublishStatus.Unavailable => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected, "not published: resend", GatewayErrorCodes.PublishFailed, "MSH", "207", charset),
+                // The connection's certificate says who sends; a sending facility naming another publisher is not a
+                // content error to fix field by field but a message on the wrong line: rejected, never published.
+                PublishStatus.OtherOdsCode when peer.CertificatePublisher is not null => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Rejected,
+                    "sending facility is not the certificate's publisher", GatewayErrorCodes.OtherOdsCode, "MSH-4", "207", charset),
                 _ => Hl7Acknowledgement.Build(message, Hl7Acknowledgement.Error, "refused", outcome.Errors[0].Code, outcome.Errors[0].Field, Hl7Acknowledgement.Hl7ErrorCodeOf(outcome.Errors[0].Code), charset),
             }, charset);
         }
@@ -254,6 +299,9 @@ public sealed partial class MllpListener(
     [LoggerMessage(Level = LogLevel.Error, Message = "An MLLP message could not be handled ({ExceptionType}); answered AR")]
     private static partial void LogUnexpected(ILogger logger, string exceptionType);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MLLP listener on {EndPoint}")]
-    private static partial void LogListening(ILogger logger, string endPoint);
+    [LoggerMessage(Level = LogLevel.Information, Message = "MLLP listener on {EndPoint} ({Transport})")]
+    private static partial void LogListening(ILogger logger, string endPoint, string transport);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "An MLLP TLS handshake failed ({ExceptionType}); connection closed")]
+    private static partial void LogHandshakeFailed(ILogger logger, string exceptionType);
 }
