@@ -28,7 +28,7 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
 
     private const string CaseColumns = """
         case_id, source_system, notification_id, publisher_ods_code, site_ods_code,
-        office_id, state, queue, route, place_of_death, date_time_of_death, registration_due_at,
+        office_id, state, queue, route, place_of_death, date_time_of_death,
         urgent_release_reason, leder_flag, cdop_flag, notification, received_at, updated_at,
         version, last_event_sequence
         """;
@@ -131,7 +131,6 @@ public sealed class CaseIntakeWriter(NpgsqlDataSource dataSource)
             await writer.WriteAsync(c.Route, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(c.PlaceOfDeath, NpgsqlDbType.Text, ct);
             await writer.WriteAsync(c.DateTimeOfDeath.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
-            await writer.WriteAsync(c.RegistrationDueAt.UtcDateTime, NpgsqlDbType.TimestampTz, ct);
             await WriteNullableAsync(writer, c.UrgentReleaseReason, ct);
             await writer.WriteAsync(c.LederFlag, NpgsqlDbType.Boolean, ct);
             await writer.WriteAsync(c.CdopFlag, NpgsqlDbType.Boolean, ct);

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace MedicalExaminer.Casework;
 
-/// <summary>One row of a queue, with its SLA clocks.</summary>
+/// <summary>One row of a queue, with its SLA clocks (<see cref="Registration"/> only once the registrar has the MCCD).</summary>
 public sealed record QueueItem(
     Guid CaseId,
     string? OfficeId,
@@ -21,7 +21,8 @@ public sealed record QueueItem(
     IReadOnlyList<string> ReasonCodes,
     string? AssignedExaminer,
     string? AssignedOfficer,
-    SlaState Registration,
+    SlaState Scrutiny,
+    SlaState? Registration,
     SlaState? UrgentRelease,
     int Version);
 
@@ -49,21 +50,26 @@ public sealed record CaseDetail(
     DeathNotification Notification,
     IReadOnlyList<TriageReasonView> Reasons,
     IReadOnlyList<TimelineEntry> Timeline,
-    SlaState Registration,
+    SlaState Scrutiny,
+    SlaState? Registration,
     SlaState? UrgentRelease,
     IReadOnlyList<string> OutstandingForMccd);
 
 /// <summary>Reads queues and cases. The caller has already checked the office scope.</summary>
 public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
 {
-    // Queue order (DOMAIN §4): the oldest death first, on the cases_queue_order index. Urgent release
-    // comes first by being its own queue, listed and taken before the others.
+    // Queue order (DOMAIN §4): urgent release first, by being its own queue listed and taken before the others;
+    // then the scrutiny deadline, earliest first. The deadline is the death plus the office's target
+    // (casework.scrutiny_due_at, SlaClock's definition), one target per office, so within the office the page is
+    // filtered to it is the order of the deaths, which the cases_queue_order index gives without a sort.
     private const string QueueSql = """
         SELECT c.case_id AS CaseId, c.office_id AS OfficeId, c.queue AS Queue, c.state AS State, c.route AS Route,
                c.date_time_of_death AS DateTimeOfDeath, c.place_of_death AS PlaceOfDeath, c.site_ods_code AS SiteOdsCode,
                nullif(concat_ws(' ', c.notification -> 'deceased' ->> 'givenName', c.notification -> 'deceased' ->> 'familyName'), '') AS DeceasedName,
                c.urgent_release_reason AS UrgentReleaseReason, c.urgent_release_decision AS UrgentReleaseDecision,
                c.received_at AS ReceivedAt, coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours,
+               casework.scrutiny_due_at(c.date_time_of_death, coalesce(o.scrutiny_target_hours, 72)) AS ScrutinyDueAt,
+               c.registrar_received_at AS RegistrarReceivedAt,
                ARRAY(SELECT r.code FROM casework.triage_reasons r WHERE r.case_id = c.case_id ORDER BY r.ordinal) AS ReasonCodes,
                c.assigned_examiner AS AssignedExaminer, c.assigned_officer AS AssignedOfficer, c.version AS Version,
                count(*) OVER () AS Total
@@ -76,13 +82,18 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
         LIMIT @limit OFFSET @offset
         """;
 
+    // At risk and breached against the scrutiny target, by SlaClock's rule (casework.sla_status) at the caller's now.
     private const string CountsSql = """
         SELECT queue AS Queue, count(*)::int AS Cases,
                count(*) FILTER (WHERE assigned_examiner IS NULL AND assigned_officer IS NULL)::int AS Unassigned,
-               count(*) FILTER (WHERE date_time_of_death + interval '5 days' - now() BETWEEN interval '0' AND interval '24 hours')::int AS AtRisk,
-               count(*) FILTER (WHERE date_time_of_death + interval '5 days' <= now())::int AS Breached
-        FROM casework.cases
-        WHERE office_id IS NOT DISTINCT FROM @officeId AND queue IS NOT NULL
+               count(*) FILTER (WHERE status = 'at-risk')::int AS AtRisk,
+               count(*) FILTER (WHERE status = 'breached')::int AS Breached
+        FROM (
+            SELECT c.queue, c.assigned_examiner, c.assigned_officer,
+                   casework.sla_status(casework.scrutiny_due_at(c.date_time_of_death, coalesce(o.scrutiny_target_hours, 72)), @now, @atRisk) AS status
+            FROM casework.cases c LEFT JOIN casework.offices o ON o.office_id = c.office_id
+            WHERE c.office_id IS NOT DISTINCT FROM @officeId AND c.queue IS NOT NULL
+        ) q
         GROUP BY queue
         """;
 
@@ -117,7 +128,7 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
     public async Task<IReadOnlyList<QueueCount>> CountsAsync(string? officeId, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        var counts = (await connection.QueryAsync<QueueCount>(new CommandDefinition(CountsSql, new { officeId }, cancellationToken: cancellationToken)))
+        var counts = (await connection.QueryAsync<QueueCount>(new CommandDefinition(CountsSql, new { officeId, now = clock.GetUtcNow(), atRisk = SlaClock.AtRiskWindow }, cancellationToken: cancellationToken)))
             .ToDictionary(c => c.Queue);
         IEnumerable<string> queues = officeId is null ? [Queues.Unrouted] : OfficeQueues;
         return queues.Select(q => counts.GetValueOrDefault(q) ?? new QueueCount(q, 0, 0, 0, 0)).ToList();
@@ -143,7 +154,8 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
             notification,
             reasons,
             timeline,
-            SlaClock.Registration(snapshot.DateTimeOfDeath, now),
+            SlaClock.Scrutiny(snapshot.DateTimeOfDeath, row.ScrutinyTargetHours, now),
+            snapshot.RegistrarReceivedAt is { } received ? SlaClock.Registration(received, now) : null,
             snapshot.UrgentReleasePending ? SlaClock.UrgentRelease(snapshot.ReceivedAt, row.UrgentReleaseTargetHours, now) : null,
             snapshot.State == CaseStates.InScrutiny ? CaseWorkflow.OutstandingForMccd(snapshot) : []);
     }
@@ -163,6 +175,8 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
         public string? UrgentReleaseDecision { get; set; }
         public DateTime ReceivedAt { get; set; }
         public int UrgentReleaseTargetHours { get; set; }
+        public DateTime ScrutinyDueAt { get; set; }
+        public DateTime? RegistrarReceivedAt { get; set; }
         public string[] ReasonCodes { get; set; } = [];
         public string? AssignedExaminer { get; set; }
         public string? AssignedOfficer { get; set; }
@@ -171,14 +185,17 @@ public sealed class CaseReader(NpgsqlDataSource dataSource, TimeProvider clock)
 
         public QueueItem ToItem(DateTimeOffset now)
         {
-            var death = new DateTimeOffset(DateTime.SpecifyKind(DateTimeOfDeath, DateTimeKind.Utc));
-            var received = new DateTimeOffset(DateTime.SpecifyKind(ReceivedAt, DateTimeKind.Utc));
+            var death = Utc(DateTimeOfDeath);
+            var received = Utc(ReceivedAt);
             return new QueueItem(
                 CaseId, OfficeId, Queue, State, Route, death, PlaceOfDeath, SiteOdsCode, DeceasedName, UrgentReleaseReason, ReasonCodes, AssignedExaminer, AssignedOfficer,
-                SlaClock.Registration(death, now),
+                SlaClock.Measure(Utc(ScrutinyDueAt), now),
+                RegistrarReceivedAt is { } registrar ? SlaClock.Registration(Utc(registrar), now) : null,
                 UrgentReleaseReason is not null && UrgentReleaseDecision is null ? SlaClock.UrgentRelease(received, UrgentReleaseTargetHours, now) : null,
                 Version);
         }
+
+        private static DateTimeOffset Utc(DateTime value) => new(DateTime.SpecifyKind(value, DateTimeKind.Utc));
     }
 
     private sealed class HistoryRow

@@ -50,7 +50,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         c.clinical_governance_flag AS ClinicalGovernanceFlag, c.leder_flag AS LederFlag, c.cdop_flag AS CdopFlag,
         c.coroner_decision AS CoronerDecision, c.completed_at AS CompletedAt,
         c.version AS Version, c.last_event_sequence AS LastEventSequence,
-        coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours, o.assignment_idle_hours AS AssignmentIdleHours
+        coalesce(o.urgent_release_target_hours, 24) AS UrgentReleaseTargetHours, o.assignment_idle_hours AS AssignmentIdleHours,
+        c.registrar_received_at AS RegistrarReceivedAt, coalesce(o.scrutiny_target_hours, 72) AS ScrutinyTargetHours
         """;
 
     private const string LockCaseSql = $"""
@@ -309,7 +310,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         var now = clock.GetUtcNow();
         var snapshot = row.ToSnapshot();
         var settings = new WorkflowSettings(
-            row.AssignmentIdleHours is { } hours ? TimeSpan.FromHours(hours) : null, row.UrgentReleaseTargetHours);
+            row.AssignmentIdleHours is { } hours ? TimeSpan.FromHours(hours) : null, row.UrgentReleaseTargetHours, row.ScrutinyTargetHours);
         var decision = CaseWorkflow.Decide(snapshot, command, actor, now, settings);
         if (!decision.Accepted)
         {
@@ -390,6 +391,8 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
         public int LastEventSequence { get; set; }
         public int UrgentReleaseTargetHours { get; set; }
         public int? AssignmentIdleHours { get; set; }
+        public DateTime? RegistrarReceivedAt { get; set; }
+        public int ScrutinyTargetHours { get; set; }
 
         /// <summary>The notification as accepted (JSON); read only for the case page.</summary>
         public string? Notification { get; set; }
@@ -420,6 +423,7 @@ public sealed class CaseStore(NpgsqlDataSource dataSource, TimeProvider clock)
             CdopFlag = CdopFlag,
             CoronerDecision = CoronerDecision,
             CompletedAt = Utc(CompletedAt),
+            RegistrarReceivedAt = Utc(RegistrarReceivedAt),
             Version = Version,
             LastEventSequence = LastEventSequence,
         };

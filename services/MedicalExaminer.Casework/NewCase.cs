@@ -15,7 +15,6 @@ public sealed record NewCase(
     string Route,
     string PlaceOfDeath,
     DateTimeOffset DateTimeOfDeath,
-    DateTimeOffset RegistrationDueAt,
     string? UrgentReleaseReason,
     bool LederFlag,
     bool CdopFlag,

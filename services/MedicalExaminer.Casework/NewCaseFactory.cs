@@ -63,7 +63,6 @@ public static class NewCaseFactory
             plan.Decision.Route,
             n.PlaceOfDeath!,
             accepted.DateTimeOfDeath,
-            plan.RegistrationDueAt,
             n.UrgentRelease?.Reason,
             plan.LederFlag,
             plan.CdopFlag,

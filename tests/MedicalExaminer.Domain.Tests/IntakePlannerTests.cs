@@ -54,14 +54,6 @@ public sealed class IntakePlannerTests
         Assert.Equal("leeds", IntakePlanner.Plan(n.Accept(), Offices).OfficeId);
     }
 
-    [Fact]
-    public void registration_is_due_five_calendar_days_after_death()
-    {
-        var plan = IntakePlanner.Plan((Notifications.Valid() with { DateTimeOfDeath = "2026-11-18T23:30:00+00:00" }).Accept(), Offices);
-
-        Assert.Equal(new DateTimeOffset(2026, 11, 23, 23, 30, 0, TimeSpan.Zero), plan.RegistrationDueAt);
-    }
-
     [Theory]
     [InlineData(true, true)]
     [InlineData(false, false)]

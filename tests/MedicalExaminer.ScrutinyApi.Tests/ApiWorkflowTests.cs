@@ -103,7 +103,9 @@ public sealed class ApiWorkflowTests(PostgresFixture postgres)
         Assert.NotEmpty(items);
         var deaths = items.Select(i => i.GetProperty("dateTimeOfDeath").GetDateTimeOffset()).ToList();
         Assert.Equal(deaths.Order(), deaths);
-        Assert.All(items, i => Assert.Contains(i.GetProperty("registration").GetProperty("status").GetString(), new[] { "on-track", "at-risk", "breached" }));
+        Assert.All(items, i => Assert.Contains(i.GetProperty("scrutiny").GetProperty("status").GetString(), new[] { "on-track", "at-risk", "breached" }));
+        // Registration has no clock until the registrar has the MCCD (5 days from the registrar's receipt, not the death).
+        Assert.All(items, i => Assert.False(i.TryGetProperty("registration", out _), "no registration clock before the MCCD is sent"));
         Assert.True(page.GetProperty("total").GetInt32() >= items.Count);
     }
 

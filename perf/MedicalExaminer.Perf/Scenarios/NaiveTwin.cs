@@ -20,10 +20,10 @@ public static class NaiveTwin
 {
     private const string InsertCaseSql = """
         INSERT INTO casework.cases (case_id, source_system, notification_id, publisher_ods_code, site_ods_code,
-            office_id, state, queue, route, place_of_death, date_time_of_death, registration_due_at,
+            office_id, state, queue, route, place_of_death, date_time_of_death,
             urgent_release_reason, leder_flag, cdop_flag, notification, received_at, updated_at, version, last_event_sequence)
         VALUES (@CaseId, @SourceSystem, @NotificationId, @PublisherOdsCode, @SiteOdsCode, @OfficeId, @State, @Queue, @Route,
-            @PlaceOfDeath, @DateTimeOfDeath, @RegistrationDueAt, @UrgentReleaseReason, @LederFlag, @CdopFlag,
+            @PlaceOfDeath, @DateTimeOfDeath, @UrgentReleaseReason, @LederFlag, @CdopFlag,
             @NotificationJson::jsonb, @ReceivedAt, @ReceivedAt, 1, @EventCount)
         ON CONFLICT (source_system, notification_id) DO NOTHING
         """;
@@ -74,7 +74,7 @@ public static class NaiveTwin
                 var inserted = await connection.ExecuteAsync(InsertCaseSql, new
                 {
                     c.CaseId, c.SourceSystem, c.NotificationId, c.PublisherOdsCode, c.SiteOdsCode, c.OfficeId, c.State, c.Queue, c.Route,
-                    c.PlaceOfDeath, DateTimeOfDeath = c.DateTimeOfDeath.UtcDateTime, RegistrationDueAt = c.RegistrationDueAt.UtcDateTime,
+                    c.PlaceOfDeath, DateTimeOfDeath = c.DateTimeOfDeath.UtcDateTime,
                     c.UrgentReleaseReason, c.LederFlag, c.CdopFlag, c.NotificationJson, ReceivedAt = c.ReceivedAt.UtcDateTime, EventCount = c.Events.Count,
                 }, transaction);
                 if (inserted == 1)

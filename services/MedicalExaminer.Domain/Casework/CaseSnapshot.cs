@@ -48,6 +48,9 @@ public sealed record CaseSnapshot
     public string? CoronerDecision { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
 
+    /// <summary>When the registrar received the MCCD: the registration clock runs from here (DOMAIN §4); null before.</summary>
+    public DateTimeOffset? RegistrarReceivedAt { get; init; }
+
     /// <summary>Optimistic concurrency: bumped by every accepted command.</summary>
     public required int Version { get; init; }
 

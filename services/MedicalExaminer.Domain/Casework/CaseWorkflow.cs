@@ -21,8 +21,10 @@ public enum RefusalKind
 /// <summary>
 /// Per-office settings the workflow applies. <paramref name="AssignmentIdleTime"/>: an assignment nobody has worked for
 /// this long lapses (taken over by the next person, or ended by the sweeper); null, the default, means never.
+/// <paramref name="ScrutinyTargetHours"/>: the office's scrutiny target from death (DOMAIN §4).
 /// </summary>
-public sealed record WorkflowSettings(TimeSpan? AssignmentIdleTime = null, int UrgentReleaseTargetHours = 24);
+public sealed record WorkflowSettings(
+    TimeSpan? AssignmentIdleTime = null, int UrgentReleaseTargetHours = 24, int ScrutinyTargetHours = SlaClock.DefaultScrutinyTargetHours);
 
 /// <summary>The outcome of deciding a command: the events to record, or why not. Never both.</summary>
 public sealed record Decision

@@ -8,15 +8,11 @@ public sealed record IntakePlan(
     string? OfficeId,
     string Queue,
     string State,
-    DateTimeOffset RegistrationDueAt,
     bool LederFlag,
     bool CdopFlag);
 
 public static class IntakePlanner
 {
-    /// <summary>The death should be registered within 5 calendar days (DOMAIN §4, the SLA clock).</summary>
-    public static readonly TimeSpan RegistrationTarget = TimeSpan.FromDays(5);
-
     public const int ChildDeathAgeLimit = 18;
 
     public static IntakePlan Plan(AcceptedNotification accepted, OfficeDirectory offices)
@@ -34,7 +30,6 @@ public static class IntakePlanner
             officeId,
             officeId is null ? Queues.Unrouted : queue,
             state,
-            accepted.DateTimeOfDeath + RegistrationTarget,
             LederFlag: n.Deceased?.LearningDisabilityOrAutism == true,
             CdopFlag: accepted.AgeAtDeathYears < ChildDeathAgeLimit);
     }

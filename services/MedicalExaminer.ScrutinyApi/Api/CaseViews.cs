@@ -20,7 +20,8 @@ public sealed record CaseView(
     string Route,
     DateTimeOffset DateTimeOfDeath,
     DateTimeOffset ReceivedAt,
-    SlaState Registration,
+    SlaState Scrutiny,
+    SlaState? Registration,
     SlaState? UrgentRelease,
     string? UrgentReleaseReason,
     string? UrgentReleaseDecision,
@@ -36,7 +37,7 @@ public sealed record CaseView(
     {
         var c = d.Case;
         return new CaseView(
-            CaseSummary.From(c), c.Route, c.DateTimeOfDeath, c.ReceivedAt, d.Registration, d.UrgentRelease,
+            CaseSummary.From(c), c.Route, c.DateTimeOfDeath, c.ReceivedAt, d.Scrutiny, d.Registration, d.UrgentRelease,
             c.UrgentReleaseReason, c.UrgentReleaseDecision, c.CoronerDecision,
             new ScrutinyProgress(c.RecordsReviewedAt, c.AgreedCause, c.BereavedOutcome, c.BereavedConcerns),
             new CaseFlags(c.ClinicalGovernanceFlag, c.LederFlag, c.CdopFlag),

@@ -62,6 +62,17 @@ public static class Labels
         _ => $"{sla.HoursRemaining:0} h left",
     };
 
+    /// <summary>A clock with its deadline in UK time, e.g. "At risk: 5 h left (due 31 Mar 2026 02:30 BST)".</summary>
+    public static string SlaWithDue(SlaState sla) => $"{Sla(sla)} (due {UkTime(sla.DueAt)})";
+
+    /// <summary>An instant in UK local time, labelled GMT or BST (DOMAIN §4); instants are stored and compared in UTC.</summary>
+    public static string UkTime(DateTimeOffset instant)
+    {
+        var local = SlaClock.ToUkTime(instant);
+        var zone = SlaClock.UkTime.IsDaylightSavingTime(local) ? "BST" : "GMT";
+        return local.ToString("d MMM yyyy HH:mm", System.Globalization.CultureInfo.InvariantCulture) + " " + zone;
+    }
+
     public static string Words(string code) => code.Replace('-', ' ');
 
     /// <summary>Who a case is assigned to in one role: "you", the colleague's user name, or "Not assigned".</summary>
